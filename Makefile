@@ -1,0 +1,67 @@
+# Parta — build, test, run. See README.md.
+#   make          build/parta (release)
+#   make check    install dependencies, build with ASan+UBSan, run every test suite
+#   make demo     install dependencies, build, run the server on a demo organisation
+#   make bench    performance figures as "name value unit" lines
+
+CC := gcc
+PKGS := libwebsockets jansson sqlite3 libsodium inih
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+BASE_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) -g -MMD -MP
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+SRC := $(sort $(wildcard src/*/*.c))
+LIB_SRC := $(filter-out src/cli/main.c,$(SRC))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+REL_OBJ := $(SRC:%.c=build/rel/%.o)
+SAN_OBJ := $(SRC:%.c=build/san/%.o)
+SAN_LIB_OBJ := $(LIB_SRC:%.c=build/san/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
+
+.PHONY: all check deps demo bench clean build-san unit e2e browser
+all: build/parta
+
+build/parta: $(REL_OBJ)
+	$(CC) -o $@ $^ $(PKG_LIBS)
+
+build/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O2 $(PKG_CFLAGS) -c -o $@ $<
+
+build/san/parta: $(SAN_OBJ)
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+build/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O1 $(SAN) $(PKG_CFLAGS) -c -o $@ $<
+
+build/san/tests/%: tests/unit/%.c $(SAN_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O1 $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS) -lcmocka
+
+build-san: build/san/parta $(UNIT_BIN)
+
+deps:
+	@scripts/deps.sh
+
+# Dependencies are installed first; the build then runs in a fresh make so that pkg-config
+# sees the freshly installed packages.
+check: deps
+	@$(MAKE) --no-print-directory build-san build/parta
+	@scripts/check.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory build/parta
+	build/parta demo
+
+bench: deps
+	@$(MAKE) --no-print-directory build/parta
+	@bench/run.sh
+
+clean:
+	rm -rf build
+
+-include $(REL_OBJ:.o=.d) $(SAN_OBJ:.o=.d)

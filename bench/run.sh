@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Performance figures as "name value unit" lines. Runs the release build on loopback with a
+# temporary database; every load is bounded in time and stops by itself.
+#   http.healthz.rps     keep-alive GET /healthz, 64 connections (target >= 40000)
+#   http.healthz.p99_ms
+#   http.login.rps       POST /api/v1/auth/login with a correct password (argon2id on workers)
+#   http.login.p99_ms
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${PARTA_BIN:-build/parta}
+DURATION=${BENCH_SECONDS:-5}
+dir=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
+
+PARTA_PASSWORD=bench-password "$BIN" user add --db "$dir/bench.db" --org "Бенчмарк" \
+	--login bench --name "Бенч" --role staff >/dev/null 2>&1
+"$BIN" serve --db "$dir/bench.db" --listen 127.0.0.1:0 --log-level info 2>"$dir/server.log" &
+pid=$!
+url=""
+for _ in $(seq 1 200); do
+	url=$(grep -oE 'listening url=http://[0-9.:]+' "$dir/server.log" | sed 's/listening url=//' || true)
+	[[ -n $url ]] && break
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.05 # waiting for the process to bind: start-up, not a timed test
+done
+[[ -n $url ]] || { echo "bench: server did not start" >&2; cat "$dir/server.log" >&2; exit 1; }
+
+# "99%   1.23ms" → milliseconds
+p99_ms() {
+	awk '$1=="99%" { v=$2; u=v; gsub(/[0-9.]/,"",u); gsub(/[a-z]/,"",v);
+		if (u=="us") v/=1000; else if (u=="s") v*=1000; else if (u=="m") v*=60000;
+		printf "%.2f", v }'
+}
+rps() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }'; }
+
+out=$(wrk -t2 -c64 -d"${DURATION}s" --latency "$url/healthz")
+echo "http.healthz.rps $(rps <<<"$out") rps"
+echo "http.healthz.p99_ms $(p99_ms <<<"$out") ms"
+
+out=$(wrk -t1 -c4 -d"${DURATION}s" --latency -s bench/login.lua "$url/api/v1/auth/login")
+echo "http.login.rps $(rps <<<"$out") rps"
+echo "http.login.p99_ms $(p99_ms <<<"$out") ms"
+non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+[[ -z $non2xx ]] || { echo "bench: $non2xx logins failed" >&2; exit 1; }

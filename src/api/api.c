@@ -1,0 +1,198 @@
+#include "api.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/err.h"
+#include "../net/route.h"
+#include "../net/static.h"
+#include "handlers.h"
+
+/* Who may call a route. */
+enum api_access {
+	API_PUBLIC,   /* anyone */
+	API_SESSION,  /* any logged-in account */
+	API_ADMIN,    /* an organisation administrator */
+	API_LOOPBACK, /* requests from this machine only (operators' scrapers) */
+	API_TESTMODE, /* only when the server runs with --test-mode */
+};
+
+struct api_route {
+	enum http_method method;
+	const char *pattern;
+	api_handler handler;
+	enum api_access access;
+};
+
+/* Every endpoint of the server. Keep docs/openapi.yaml in step with this table. */
+static const struct api_route api_routes[] = {
+	{HTTP_GET, "/healthz", api_healthz, API_PUBLIC},
+	{HTTP_GET, "/metrics", api_metrics, API_LOOPBACK},
+	{HTTP_POST, "/api/v1/auth/login", api_login, API_PUBLIC},
+	{HTTP_POST, "/api/v1/auth/logout", api_logout, API_SESSION},
+	{HTTP_GET, "/api/v1/me", api_me, API_SESSION},
+	{HTTP_GET, "/api/v1/ws", api_ws_plain_get, API_SESSION},
+	{HTTP_POST, "/api/v1/test/clock", api_test_clock, API_TESTMODE},
+};
+
+#define API_NROUTES (sizeof api_routes / sizeof api_routes[0])
+
+static bool api_is_loopback(const char *addr)
+{
+	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0;
+}
+
+static bool api_is_unsafe(enum http_method m)
+{
+	return m == HTTP_POST || m == HTTP_PUT || m == HTTP_PATCH || m == HTTP_DELETE;
+}
+
+/* True when `origin` ("http://host:port") names the same host as the Host header. */
+static bool api_same_origin(const char *origin, const char *host)
+{
+	if (host == NULL)
+		return false;
+	const char *rest = strncmp(origin, "https://", 8) == 0   ? origin + 8
+			   : strncmp(origin, "http://", 7) == 0 ? origin + 7
+								 : NULL;
+	return rest != NULL && strcmp(rest, host) == 0;
+}
+
+/* The session token of a request: "Authorization: Bearer …" first, then the cookie. */
+static const char *api_token(const struct http_req *req, char *buf, size_t len, bool *by_cookie)
+{
+	*by_cookie = false;
+	if (req->authorization != NULL) {
+		if (strncmp(req->authorization, "Bearer ", 7) != 0)
+			return NULL;
+		snprintf(buf, len, "%s", req->authorization + 7);
+		return buf;
+	}
+	if (http_cookie(req, "parta_session", buf, len) == PARTA_OK) {
+		*by_cookie = true;
+		return buf;
+	}
+	return NULL;
+}
+
+/* Authenticates the caller; on failure sets the error response and returns the error. */
+static int api_authenticate(struct srv *srv, struct http_req *req, struct auth_ctx *who)
+{
+	char token[128];
+	bool by_cookie = false;
+	const char *t = api_token(req, token, sizeof token, &by_cookie);
+	int rc = t ? auth_authenticate(srv_app(srv), t, who) : PARTA_EUNAUTH;
+	if (rc == PARTA_EUNAUTH) {
+		http_error(&req->resp, rc, "unauthenticated", "Требуется вход в систему");
+		return rc;
+	}
+	if (rc != PARTA_OK) {
+		http_error(&req->resp, rc, "internal", "Внутренняя ошибка сервера");
+		return rc;
+	}
+	/* A browser sends the cookie with any request, also one forged by another site; only
+	 * our own pages can read the CSRF cookie and echo it in a header. */
+	if (by_cookie && api_is_unsafe(req->method) &&
+	    auth_check_csrf(who, req->csrf_token) != PARTA_OK) {
+		http_error(&req->resp, PARTA_EFORBIDDEN, "csrf",
+			   "Запрос отклонён: отсутствует или неверен CSRF-токен");
+		return PARTA_EFORBIDDEN;
+	}
+	return PARTA_OK;
+}
+
+static int api_call(struct srv *srv, struct http_req *req, const struct api_route *r)
+{
+	req->route_name = r->pattern;
+	switch (r->access) {
+	case API_PUBLIC:
+		return r->handler(srv, req, NULL);
+	case API_LOOPBACK:
+		if (!api_is_loopback(req->addr)) {
+			http_error(&req->resp, PARTA_EFORBIDDEN, "forbidden",
+				   "Доступно только с этого сервера");
+			return API_DONE;
+		}
+		return r->handler(srv, req, NULL);
+	case API_TESTMODE:
+		if (!srv_app(srv)->test_mode) {
+			http_error(&req->resp, PARTA_ENOTFOUND, "not_found", "Ресурс не найден");
+			return API_DONE;
+		}
+		return r->handler(srv, req, NULL);
+	case API_SESSION:
+	case API_ADMIN: {
+		struct auth_ctx who;
+		if (api_authenticate(srv, req, &who) != PARTA_OK)
+			return API_DONE;
+		if (r->access == API_ADMIN && strcmp(who.account.role, "admin") != 0) {
+			http_error(&req->resp, PARTA_EFORBIDDEN, "forbidden", "Недостаточно прав");
+			return API_DONE;
+		}
+		return r->handler(srv, req, &who);
+	}
+	}
+	return API_DONE;
+}
+
+static void api_method_not_allowed(struct http_req *req, const char *allow)
+{
+	http_error(&req->resp, PARTA_EMETHOD, "method_not_allowed",
+		   "Метод не поддерживается для этого адреса");
+	http_header_add(&req->resp, "allow", allow);
+}
+
+int api_http(struct srv *srv, struct http_req *req)
+{
+	char allow[64] = "";
+	for (size_t i = 0; i < API_NROUTES; i++) {
+		const struct api_route *r = &api_routes[i];
+		size_t nparams = 0;
+		struct http_param params[HTTP_MAX_PARAMS];
+		if (!route_match(r->pattern, req->path, params, &nparams))
+			continue;
+		enum http_method m = req->method == HTTP_HEAD ? HTTP_GET : req->method;
+		if (m == r->method) {
+			memcpy(req->params, params, sizeof params);
+			req->nparams = nparams;
+			return api_call(srv, req, r);
+		}
+		size_t used = strlen(allow);
+		snprintf(allow + used, sizeof allow - used, "%s%s", used ? ", " : "",
+			 http_method_name(r->method));
+	}
+	if (allow[0] != '\0') {
+		req->route_name = "method_not_allowed";
+		api_method_not_allowed(req, allow);
+		return API_DONE;
+	}
+	if (strncmp(req->path, "/api/", 5) == 0) {
+		req->route_name = "not_found";
+		http_error(&req->resp, PARTA_ENOTFOUND, "not_found", "Ресурс не найден");
+		return API_DONE;
+	}
+	if (req->method != HTTP_GET && req->method != HTTP_HEAD) {
+		req->route_name = "method_not_allowed";
+		api_method_not_allowed(req, "GET, HEAD");
+		return API_DONE;
+	}
+	req->route_name = "static";
+	static_serve(srv_config(srv)->web_dir, req);
+	return API_DONE;
+}
+
+int api_ws_admit(struct srv *srv, struct http_req *req, int64_t *account_id)
+{
+	struct auth_ctx who;
+	char token[128];
+	bool by_cookie = false;
+	const char *t = api_token(req, token, sizeof token, &by_cookie);
+	if (t == NULL || auth_authenticate(srv_app(srv), t, &who) != PARTA_OK)
+		return PARTA_EUNAUTH;
+	/* Browsers attach cookies to cross-site WebSocket handshakes too: with a cookie, the
+	 * page that opens the socket must come from this server. */
+	if (by_cookie && req->origin != NULL && !api_same_origin(req->origin, req->host))
+		return PARTA_EUNAUTH;
+	*account_id = who.account.id;
+	return PARTA_OK;
+}

@@ -1,0 +1,27 @@
+/* api.h — the HTTP and WebSocket handlers: parse → authorize → call app → render.
+ *
+ * The route table in api.c is the one place that says which endpoint exists, which method it
+ * takes and who may call it. */
+#ifndef PARTA_API_API_H
+#define PARTA_API_API_H
+
+#include <stdint.h>
+
+#include "../net/http.h"
+#include "../net/server.h"
+
+enum api_result { API_DONE = 0, API_ASYNC = 1 };
+
+/* Handles a complete request: fills req->resp and returns API_DONE, or hands the request to a
+ * worker and returns API_ASYNC (the response then comes through srv_async_done). */
+int api_http(struct srv *srv, struct http_req *req);
+
+/* Decides a WebSocket upgrade from the request headers (cookie or bearer token). PARTA_OK and
+ * *account_id when the session is valid; PARTA_EUNAUTH otherwise. */
+int api_ws_admit(struct srv *srv, struct http_req *req, int64_t *account_id);
+
+/* A WebSocket connection was established / received one complete text message. */
+void api_ws_open(struct ws_conn *conn);
+void api_ws_message(struct ws_conn *conn, const char *text, size_t len);
+
+#endif

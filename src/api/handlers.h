@@ -1,0 +1,24 @@
+/* handlers.h — the handler functions behind the route table (internal to src/api). */
+#ifndef PARTA_API_HANDLERS_H
+#define PARTA_API_HANDLERS_H
+
+#include "../app/auth.h"
+#include "../net/http.h"
+#include "../net/server.h"
+
+/* `who` is NULL for public routes. Returns API_DONE or API_ASYNC. */
+typedef int (*api_handler)(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+
+/* The account as the API shows it: {"id","login","display_name","role","org":{"id","name"}}. */
+json_t *api_account_json(const struct account *acc);
+
+int api_healthz(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_metrics(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_test_clock(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_ws_plain_get(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+
+int api_login(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_logout(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_me(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+
+#endif

@@ -1,0 +1,83 @@
+/* ws_api.c — messages on /api/v1/ws. Protocol: docs/protocol.md.
+ *
+ * Client → server: {"type":"ping","id":…} → {"type":"pong","id":…}.
+ * Test mode only: {"type":"debug.flood","count":N,"size":S} queues N messages of S bytes of
+ * padding at once, to exercise the outbound queue cap. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/err.h"
+#include "../util/log.h"
+#include "api.h"
+#include "handlers.h"
+
+static void api_ws_send_json(struct ws_conn *conn, json_t *msg)
+{
+	char *text = json_dumps(msg, JSON_COMPACT);
+	json_decref(msg);
+	if (text == NULL)
+		return;
+	ws_send(conn, text, strlen(text));
+	free(text);
+}
+
+static void api_ws_error(struct ws_conn *conn, const char *code, const char *message)
+{
+	api_ws_send_json(conn, json_pack("{s:s,s:s,s:s}", "type", "error", "code", code, "message",
+					 message));
+}
+
+void api_ws_open(struct ws_conn *conn)
+{
+	struct app *app = srv_app(ws_srv(conn));
+	api_ws_send_json(conn, json_pack("{s:s,s:I,s:I}", "type", "hello", "account_id",
+					 (json_int_t)ws_account(conn), "server_time",
+					 (json_int_t)app_now(app)));
+}
+
+static void api_ws_flood(struct ws_conn *conn, json_t *msg)
+{
+	json_int_t count = json_integer_value(json_object_get(msg, "count"));
+	json_int_t size = json_integer_value(json_object_get(msg, "size"));
+	if (count <= 0 || count > 100000 || size < 0 || size > 65536) {
+		api_ws_error(conn, "validation", "count 1..100000, size 0..65536");
+		return;
+	}
+	char *pad = malloc((size_t)size + 1);
+	if (pad == NULL)
+		return;
+	memset(pad, 'x', (size_t)size);
+	pad[size] = '\0';
+	for (json_int_t i = 0; i < count; i++) {
+		json_t *m = json_pack("{s:s,s:I,s:s}", "type", "debug.flood", "seq", i, "pad", pad);
+		char *text = json_dumps(m, JSON_COMPACT);
+		json_decref(m);
+		int rc = text ? ws_send(conn, text, strlen(text)) : PARTA_ENOMEM;
+		free(text);
+		if (rc != PARTA_OK)
+			break; /* the connection is being closed */
+	}
+	free(pad);
+}
+
+void api_ws_message(struct ws_conn *conn, const char *text, size_t len)
+{
+	json_error_t jerr;
+	json_t *msg = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!json_is_object(msg)) {
+		json_decref(msg);
+		api_ws_error(conn, "bad_json", "Сообщение должно быть JSON-объектом");
+		return;
+	}
+	const char *type = json_string_value(json_object_get(msg, "type"));
+	if (type != NULL && strcmp(type, "ping") == 0) {
+		json_t *id = json_object_get(msg, "id");
+		api_ws_send_json(conn, json_pack("{s:s,s:O?}", "type", "pong", "id", id));
+	} else if (type != NULL && strcmp(type, "debug.flood") == 0 &&
+		   srv_app(ws_srv(conn))->test_mode) {
+		api_ws_flood(conn, msg);
+	} else {
+		api_ws_error(conn, "unknown_type", "Неизвестный тип сообщения");
+	}
+	json_decref(msg);
+}

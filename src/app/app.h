@@ -1,0 +1,45 @@
+/* app.h — the application context shared by the use cases: the store, the clock, the limits.
+ *
+ * One `struct app` lives as long as the server (or a CLI command). Its functions run on the
+ * event loop thread only, except where a header says otherwise. */
+#ifndef PARTA_APP_APP_H
+#define PARTA_APP_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../store/db.h"
+
+struct app_limits {
+	int64_t session_idle_ttl; /* seconds a session survives without use */
+	int64_t session_abs_ttl;  /* seconds a session lives at most */
+	int login_fail_limit;     /* failed logins for one login within the window */
+	int addr_fail_limit;      /* failed logins from one address within the window */
+	int64_t login_fail_window;
+};
+
+struct app {
+	struct db *db;
+	struct app_limits limits;
+	/* The server's one clock is the system clock plus this offset. In test mode the clock
+	 * stands still at `clock_base` (the start time) and moves only when a test advances the
+	 * offset through the test-mode endpoint: tests never sleep and never race the seconds. */
+	int64_t clock_offset;
+	int64_t clock_base;
+	bool test_mode;
+	/* A valid argon2id hash of a random password, verified against when a login names no
+	 * account, so that an unknown login costs the same time as a wrong password. */
+	char dummy_hash[129];
+};
+
+/* Default limits: idle 12 h, absolute 14 days, 5 per login and 20 per address in 15 minutes. */
+struct app_limits app_limits_default(void);
+
+/* Fills `app` around an open database. Initializes libsodium. PARTA_EIO when libsodium cannot
+ * start, PARTA_ENOMEM when the dummy hash cannot be computed. The app does not own `db`. */
+int app_init(struct app *app, struct db *db, struct app_limits limits, bool test_mode);
+
+/* Now, in Unix seconds, on the server's clock. */
+int64_t app_now(const struct app *app);
+
+#endif

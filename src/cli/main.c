@@ -1,0 +1,324 @@
+/* main.c — the `parta` command: serve, demo, initdb, user add|passwd, check-db. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../app/app.h"
+#include "../app/auth.h"
+#include "../core/err.h"
+#include "../net/server.h"
+#include "../store/db.h"
+#include "../util/log.h"
+#include "config.h"
+
+#define PARTA_VERSION "0.1.0"
+
+#define DEMO_ORG "Демо-школа №1"
+#define DEMO_LOGIN "admin"
+#define DEMO_PASSWORD "parta-demo"
+#define DEMO_NAME "Администратор Демо-школы"
+
+/* The one server of this process, for the signal handler. */
+static struct srv *main_server;
+
+static void main_on_signal(int sig)
+{
+	(void)sig;
+	if (main_server != NULL)
+		srv_request_stop(main_server);
+}
+
+static void main_usage(FILE *out)
+{
+	fputs("usage: parta COMMAND [options]\n"
+	      "\n"
+	      "commands:\n"
+	      "  serve        run the server\n"
+	      "  demo         run the server on var/demo.db with a demo organisation\n"
+	      "  initdb       create or migrate the database, then exit\n"
+	      "  user add     create an account: --org NAME --login L --name \"Фамилия Имя\"\n"
+	      "               [--role admin|staff|student|parent]; the password is read from\n"
+	      "               PARTA_PASSWORD or the first line of standard input\n"
+	      "  user passwd  set a password: --login L (password as for user add)\n"
+	      "  check-db     run PRAGMA integrity_check on the database\n"
+	      "\n"
+	      "options (every command):\n"
+	      "  --config FILE       ini file (see parta --help-config)\n"
+	      "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080)\n"
+	      "  --db PATH           SQLite database (default var/parta.db)\n"
+	      "  --web DIR           browser UI directory (default web)\n"
+	      "  --log-level LEVEL   debug, info, warn, error\n"
+	      "  --test-mode         enable test-only endpoints (never in production)\n"
+	      "  --help, --help-config, --version\n",
+	      out);
+}
+
+struct main_args {
+	const char *command, *subcommand;
+	const char *org, *login, *name, *role;
+};
+
+/* Parses flags into cfg (after the file and the environment) and args. 0 on success. */
+static int main_parse(int argc, char **argv, struct config *cfg, struct main_args *args)
+{
+	char err[512];
+	const char *config_file = NULL;
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			config_file = argv[i + 1];
+	if (config_file && config_load_file(cfg, config_file, err, sizeof err) != PARTA_OK) {
+		fprintf(stderr, "parta: %s\n", err);
+		return -1;
+	}
+	if (config_load_env(cfg, err, sizeof err) != PARTA_OK) {
+		fprintf(stderr, "parta: environment: %s\n", err);
+		return -1;
+	}
+	static const struct {
+		const char *flag, *section, *key;
+	} flags[] = {
+		{"--listen", "server", "listen"}, {"--db", "database", "path"},
+		{"--web", "server", "web"},       {"--log-level", "log", "level"},
+	};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+		bool matched = false;
+		for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++) {
+			if (strcmp(a, flags[f].flag) != 0)
+				continue;
+			if (next == NULL) {
+				fprintf(stderr, "parta: %s needs a value\n", a);
+				return -1;
+			}
+			if (config_set(cfg, flags[f].section, flags[f].key, next, err, sizeof err) !=
+			    PARTA_OK) {
+				fprintf(stderr, "parta: %s: %s\n", a, err);
+				return -1;
+			}
+			matched = true;
+			i++;
+		}
+		if (matched)
+			continue;
+		if (strcmp(a, "--config") == 0) {
+			i++;
+		} else if (strcmp(a, "--test-mode") == 0) {
+			cfg->test_mode = true;
+		} else if ((strcmp(a, "--org") == 0 || strcmp(a, "--login") == 0 ||
+			    strcmp(a, "--name") == 0 || strcmp(a, "--role") == 0) &&
+			   next != NULL) {
+			const char **slot = a[2] == 'o' ? &args->org
+					    : a[2] == 'l' ? &args->login
+					    : a[2] == 'n' ? &args->name
+							  : &args->role;
+			*slot = next;
+			i++;
+		} else if (a[0] != '-' && args->command == NULL) {
+			args->command = a;
+		} else if (a[0] != '-' && args->subcommand == NULL) {
+			args->subcommand = a;
+		} else {
+			fprintf(stderr, "parta: unknown argument %s (see parta --help)\n", a);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int main_open(const struct config *cfg, struct db **db, struct app *app)
+{
+	char err[512];
+	/* Create the database's directory (var/ by default) so a fresh checkout just works. */
+	char dir[1024];
+	snprintf(dir, sizeof dir, "%s", cfg->db_path);
+	char *slash = strrchr(dir, '/');
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+			fprintf(stderr, "parta: cannot create %s: %s\n", dir, strerror(errno));
+			return -1;
+		}
+	}
+	if (db_open(cfg->db_path, db, err, sizeof err) != PARTA_OK) {
+		fprintf(stderr, "parta: %s\n", err);
+		return -1;
+	}
+	if (app_init(app, *db, cfg->limits, cfg->test_mode) != PARTA_OK) {
+		fprintf(stderr, "parta: cannot initialise libsodium\n");
+		db_close(*db);
+		*db = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The new password from PARTA_PASSWORD or the first line of standard input. */
+static int main_read_password(char *buf, size_t len)
+{
+	const char *env = getenv("PARTA_PASSWORD");
+	if (env != NULL) {
+		snprintf(buf, len, "%s", env);
+		return 0;
+	}
+	if (isatty(STDIN_FILENO))
+		fputs("password: ", stderr);
+	if (fgets(buf, (int)len, stdin) == NULL)
+		return -1;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return 0;
+}
+
+static const char *main_err_text(int rc)
+{
+	switch (rc) {
+	case PARTA_ECONFLICT: return "this login is already taken";
+	case PARTA_EVALIDATION:
+		return "invalid value (password: at least 8 characters; names: non-empty UTF-8 "
+		       "text up to 200 bytes; role: admin, staff, student or parent)";
+	case PARTA_ENOTFOUND: return "no such account";
+	default: return parta_strerror(rc);
+	}
+}
+
+static int main_user(struct app *app, const struct main_args *args)
+{
+	char password[1100];
+	if (args->subcommand == NULL || args->login == NULL) {
+		fputs("parta: user add|passwd --login L ...\n", stderr);
+		return 2;
+	}
+	if (main_read_password(password, sizeof password) != 0) {
+		fputs("parta: no password given (PARTA_PASSWORD or standard input)\n", stderr);
+		return 2;
+	}
+	int rc;
+	if (strcmp(args->subcommand, "add") == 0) {
+		if (args->org == NULL || args->name == NULL) {
+			fputs("parta: user add needs --org and --name\n", stderr);
+			return 2;
+		}
+		int64_t id = 0;
+		rc = auth_user_add(app, args->org, args->login, args->name,
+				   args->role ? args->role : "admin", password, &id);
+		if (rc == PARTA_OK)
+			printf("created account %lld (%s)\n", (long long)id, args->login);
+	} else if (strcmp(args->subcommand, "passwd") == 0) {
+		rc = auth_user_passwd(app, args->login, password);
+		if (rc == PARTA_OK)
+			printf("password changed for %s\n", args->login);
+	} else {
+		fprintf(stderr, "parta: unknown command user %s\n", args->subcommand);
+		return 2;
+	}
+	if (rc != PARTA_OK) {
+		fprintf(stderr, "parta: %s\n", main_err_text(rc));
+		return 1;
+	}
+	return 0;
+}
+
+static int main_demo_setup(struct app *app)
+{
+	struct account acc;
+	int rc = account_find_by_login(app->db, DEMO_LOGIN, &acc);
+	if (rc == PARTA_ENOTFOUND) {
+		int64_t id;
+		rc = auth_user_add(app, DEMO_ORG, DEMO_LOGIN, DEMO_NAME, "admin", DEMO_PASSWORD,
+				   &id);
+	}
+	if (rc != PARTA_OK) {
+		fprintf(stderr, "parta: cannot prepare the demo: %s\n", parta_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+static int main_serve(const struct config *cfg, struct app *app, bool demo)
+{
+	char err[512];
+	struct srv *srv = NULL;
+	if (srv_create(&cfg->srv, app, &srv, err, sizeof err) != PARTA_OK) {
+		fprintf(stderr, "parta: %s\n", err);
+		return 1;
+	}
+	main_server = srv;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = main_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (demo) {
+		printf("Parta demo: http://%s:%d/\n"
+		       "  организация: %s\n"
+		       "  логин: %s   пароль: %s\n"
+		       "Ctrl+C stops the server.\n",
+		       cfg->srv.host, srv_port(srv), DEMO_ORG, DEMO_LOGIN, DEMO_PASSWORD);
+		fflush(stdout);
+	}
+	int rc = srv_run(srv);
+	srv_destroy(srv);
+	main_server = NULL;
+	log_msg(LOG_INFO, "server", "stopped");
+	return rc == PARTA_OK ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			main_usage(stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--help-config") == 0) {
+			config_print_reference(stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("parta %s\n", PARTA_VERSION);
+			return 0;
+		}
+	}
+	struct config cfg;
+	config_defaults(&cfg);
+	struct main_args args = {0};
+	bool demo = argc > 1 && strcmp(argv[1], "demo") == 0;
+	if (demo)
+		snprintf(cfg.db_path, sizeof cfg.db_path, "var/demo.db");
+	if (main_parse(argc, argv, &cfg, &args) != 0)
+		return 2;
+	if (args.command == NULL) {
+		main_usage(stderr);
+		return 2;
+	}
+	log_set_level(cfg.log_level);
+	bool known = demo || strcmp(args.command, "serve") == 0 ||
+		     strcmp(args.command, "initdb") == 0 || strcmp(args.command, "user") == 0 ||
+		     strcmp(args.command, "check-db") == 0;
+	if (!known) {
+		fprintf(stderr, "parta: unknown command %s (see parta --help)\n", args.command);
+		return 2;
+	}
+	struct db *db = NULL;
+	struct app app;
+	if (main_open(&cfg, &db, &app) != 0)
+		return 1;
+	int rc = 0;
+	if (strcmp(args.command, "initdb") == 0) {
+		printf("database %s at schema version %d\n", cfg.db_path, db_schema_version(db));
+	} else if (strcmp(args.command, "check-db") == 0) {
+		rc = db_integrity_check(db) == PARTA_OK ? 0 : 1;
+		puts(rc == 0 ? "ok" : "integrity check failed");
+	} else if (strcmp(args.command, "user") == 0) {
+		rc = main_user(&app, &args);
+	} else {
+		rc = demo && main_demo_setup(&app) != 0 ? 1 : main_serve(&cfg, &app, demo);
+	}
+	db_close(db);
+	return rc;
+}

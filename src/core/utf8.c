@@ -1,0 +1,59 @@
+#include "utf8.h"
+
+#include <stdint.h>
+
+/* Length of the sequence starting at s[i] and its code point, or 0 when it is malformed. */
+static size_t utf8_decode(const unsigned char *s, size_t len, size_t i, uint32_t *cp)
+{
+	unsigned char c = s[i];
+	size_t need;
+	uint32_t min;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if ((c & 0xE0) == 0xC0) {
+		need = 2, min = 0x80, *cp = c & 0x1F;
+	} else if ((c & 0xF0) == 0xE0) {
+		need = 3, min = 0x800, *cp = c & 0x0F;
+	} else if ((c & 0xF8) == 0xF0) {
+		need = 4, min = 0x10000, *cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (len - i < need)
+		return 0;
+	for (size_t k = 1; k < need; k++) {
+		if ((s[i + k] & 0xC0) != 0x80)
+			return 0;
+		*cp = (*cp << 6) | (s[i + k] & 0x3F);
+	}
+	if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF))
+		return 0;
+	return need;
+}
+
+bool utf8_valid_text(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = utf8_decode(u, len, i, &cp);
+		if (n == 0)
+			return false;
+		if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')
+			return false;
+		if (cp == 0x7F)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+size_t utf8_length(const char *s, size_t len)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			count++;
+	return count;
+}

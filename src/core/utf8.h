@@ -1,0 +1,15 @@
+/* utf8.h — input validation helpers shared by every module that accepts text. Pure. */
+#ifndef PARTA_CORE_UTF8_H
+#define PARTA_CORE_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF) and holds
+ * no NUL and no C0 control character other than tab, LF and CR. */
+bool utf8_valid_text(const char *s, size_t len);
+
+/* Number of code points in well-formed UTF-8 s[0..len). */
+size_t utf8_length(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,247 @@
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/err.h"
+#include "../util/log.h"
+#include "migrations.h"
+
+/* The statement cache: statements are keyed by the address of their static SQL text, so the
+ * lookup is a pointer compare. The table grows by doubling; it holds one entry per query text
+ * in the program, a few hundred at most. */
+struct db_cached_stmt {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+
+struct db {
+	sqlite3 *conn;
+	struct db_cached_stmt *cache;
+	size_t cache_len, cache_cap;
+	db_commit_hook commit_hook;
+	void *commit_ctx;
+};
+
+static double db_monotonic(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int db_exec(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		log_msg(LOG_ERROR, "db", "exec_failed error=\"%s\"", msg ? msg : "?");
+		sqlite3_free(msg);
+		return PARTA_EIO;
+	}
+	return PARTA_OK;
+}
+
+int db_schema_version_known(void) { return migrations[migrations_count - 1].version; }
+
+int db_schema_version(struct db *db)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+	if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
+		return -1;
+	return sqlite3_column_int(st, 0);
+}
+
+static int db_apply_migration(struct db *db, const struct migration *m)
+{
+	int rc = db_begin(db);
+	if (rc != PARTA_OK)
+		return rc;
+	if (db_exec(db, m->sql) != PARTA_OK)
+		goto fail;
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO schema_migrations(version, applied_at) "
+				       "VALUES (?, strftime('%s','now'))");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int(st, 1, m->version);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	rc = db_commit(db);
+	if (rc == PARTA_OK)
+		log_msg(LOG_INFO, "db", "migrated version=%d", m->version);
+	return rc;
+fail:
+	db_rollback(db);
+	return PARTA_EIO;
+}
+
+static int db_migrate(struct db *db, char *err, size_t errlen)
+{
+	if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			"version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)") != PARTA_OK) {
+		snprintf(err, errlen, "cannot create schema_migrations: %s", sqlite3_errmsg(db->conn));
+		return PARTA_EIO;
+	}
+	int have = db_schema_version(db);
+	if (have < 0) {
+		snprintf(err, errlen, "cannot read schema version: %s", sqlite3_errmsg(db->conn));
+		return PARTA_EIO;
+	}
+	if (have > db_schema_version_known()) {
+		snprintf(err, errlen,
+			 "database schema version %d is newer than this parta knows (%d); "
+			 "upgrade parta",
+			 have, db_schema_version_known());
+		return PARTA_ESCHEMA;
+	}
+	for (size_t i = 0; i < migrations_count; i++) {
+		if (migrations[i].version <= have)
+			continue;
+		if (db_apply_migration(db, &migrations[i]) != PARTA_OK) {
+			snprintf(err, errlen, "migration %d failed: %s", migrations[i].version,
+				 sqlite3_errmsg(db->conn));
+			return PARTA_EIO;
+		}
+	}
+	return PARTA_OK;
+}
+
+int db_open(const char *path, struct db **out, char *err, size_t errlen)
+{
+	char scratch[8];
+	if (err == NULL) {
+		err = scratch;
+		errlen = sizeof scratch;
+	}
+	*out = NULL;
+	struct db *db = calloc(1, sizeof *db);
+	if (db == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return PARTA_ENOMEM;
+	}
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(path, &db->conn, flags, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+			 db->conn ? sqlite3_errmsg(db->conn) : "out of memory");
+		db_close(db);
+		return PARTA_EIO;
+	}
+	sqlite3_busy_timeout(db->conn, 5000);
+	sqlite3_extended_result_codes(db->conn, 1);
+	/* journal_mode answers with the mode in force: anything but "wal" means the file is not a
+	 * usable database (or sits on a file system without shared memory). */
+	sqlite3_stmt *st = NULL;
+	int ok = sqlite3_prepare_v2(db->conn, "PRAGMA journal_mode=WAL", -1, &st, NULL) == SQLITE_OK &&
+		 sqlite3_step(st) == SQLITE_ROW &&
+		 strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+	sqlite3_finalize(st);
+	if (!ok || db_exec(db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL") != PARTA_OK) {
+		snprintf(err, errlen, "cannot use database %s: %s", path, sqlite3_errmsg(db->conn));
+		db_close(db);
+		return PARTA_EIO;
+	}
+	int rc = db_migrate(db, err, errlen);
+	if (rc != PARTA_OK) {
+		db_close(db);
+		return rc;
+	}
+	*out = db;
+	return PARTA_OK;
+}
+
+void db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	for (size_t i = 0; i < db->cache_len; i++)
+		sqlite3_finalize(db->cache[i].stmt);
+	free(db->cache);
+	if (db->conn != NULL && sqlite3_close(db->conn) != SQLITE_OK)
+		log_msg(LOG_ERROR, "db", "close_failed error=\"%s\"", sqlite3_errmsg(db->conn));
+	free(db);
+}
+
+void db_set_commit_hook(struct db *db, db_commit_hook hook, void *ctx)
+{
+	db->commit_hook = hook;
+	db->commit_ctx = ctx;
+}
+
+sqlite3_stmt *db_stmt(struct db *db, const char *sql)
+{
+	for (size_t i = 0; i < db->cache_len; i++) {
+		if (db->cache[i].sql == sql) {
+			sqlite3_stmt *st = db->cache[i].stmt;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return st;
+		}
+	}
+	if (db->cache_len == db->cache_cap) {
+		size_t cap = db->cache_cap ? db->cache_cap * 2 : 32;
+		struct db_cached_stmt *grown = realloc(db->cache, cap * sizeof *grown);
+		if (grown == NULL)
+			return NULL;
+		db->cache = grown;
+		db->cache_cap = cap;
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+	    SQLITE_OK) {
+		log_msg(LOG_ERROR, "db", "prepare_failed error=\"%s\"", sqlite3_errmsg(db->conn));
+		return NULL;
+	}
+	db->cache[db->cache_len++] = (struct db_cached_stmt){sql, st};
+	return st;
+}
+
+static int db_step_static(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (st == NULL)
+		return PARTA_EIO;
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_msg(LOG_ERROR, "db", "step_failed sql=\"%s\" error=\"%s\"", sql,
+			sqlite3_errmsg(db->conn));
+		return PARTA_EIO;
+	}
+	return PARTA_OK;
+}
+
+int db_begin(struct db *db) { return db_step_static(db, "BEGIN IMMEDIATE"); }
+
+int db_commit(struct db *db)
+{
+	double t0 = db_monotonic();
+	int rc = db_step_static(db, "COMMIT");
+	if (rc != PARTA_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	if (db->commit_hook != NULL)
+		db->commit_hook(db->commit_ctx, db_monotonic() - t0);
+	return PARTA_OK;
+}
+
+void db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->conn))
+		(void)db_step_static(db, "ROLLBACK");
+}
+
+int db_integrity_check(struct db *db)
+{
+	sqlite3_stmt *st = db_stmt(db, "PRAGMA integrity_check");
+	if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
+		return PARTA_EIO;
+	int ok = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+	sqlite3_reset(st);
+	return ok ? PARTA_OK : PARTA_EIO;
+}
+
+sqlite3 *db_handle(struct db *db) { return db->conn; }
+
+const char *db_errmsg(struct db *db) { return sqlite3_errmsg(db->conn); }

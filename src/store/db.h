@@ -1,0 +1,49 @@
+/* db.h — the SQLite store: opening, migrations, prepared-statement cache, transactions.
+ *
+ * One `struct db` is one connection, used by one thread at a time (the event loop). Every
+ * function returns PARTA_OK or an error from core/err.h; on error a message for the operator
+ * is available from db_errmsg(). */
+#ifndef PARTA_STORE_DB_H
+#define PARTA_STORE_DB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+struct db;
+
+/* Called after every successful COMMIT with its duration in seconds (metrics hook). */
+typedef void (*db_commit_hook)(void *ctx, double seconds);
+
+/* Opens (creating when absent) the database file at `path`: WAL mode, foreign keys on, busy
+ * timeout, then applies every pending migration. On success *out owns the connection (free with
+ * db_close). On failure *out is NULL and `err` (when not NULL) holds a one-line reason:
+ *   PARTA_EIO     the file cannot be opened or is not a database;
+ *   PARTA_ESCHEMA the database was written by a newer Parta (its version is above ours). */
+int db_open(const char *path, struct db **out, char *err, size_t errlen);
+
+/* Closes the connection (finalizing cached statements, checkpointing WAL). NULL is a no-op. */
+void db_close(struct db *db);
+
+void db_set_commit_hook(struct db *db, db_commit_hook hook, void *ctx);
+
+/* The schema version this binary knows, and the one recorded in the open database. */
+int db_schema_version_known(void);
+int db_schema_version(struct db *db);
+
+/* A prepared statement for `sql`, reset and with its bindings cleared. `sql` must be a string
+ * with static storage: the cache is keyed by its address. The connection owns the statement;
+ * the caller must not finalize it. Returns NULL on a preparation error (logged). */
+sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. db_commit reports its latency to the commit hook. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* Runs PRAGMA integrity_check; PARTA_OK when it answers "ok". */
+int db_integrity_check(struct db *db);
+
+sqlite3 *db_handle(struct db *db);
+const char *db_errmsg(struct db *db);
+
+#endif

@@ -1,0 +1,47 @@
+#include "migrations.h"
+
+/* Never edit a migration that has shipped: add a new one. */
+const struct migration migrations[] = {
+	{1,
+	 "CREATE TABLE orgs ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  name TEXT NOT NULL,"
+	 "  type TEXT NOT NULL CHECK (type IN ('school','college','kindergarten','authority')),"
+	 "  profile TEXT NOT NULL CHECK (profile IN ('sgo','bars','paragraf')),"
+	 "  time_zone TEXT NOT NULL DEFAULT 'Europe/Moscow',"
+	 "  created_at INTEGER NOT NULL"
+	 ");"
+	 "CREATE UNIQUE INDEX orgs_name ON orgs(name);"
+	 "CREATE TABLE accounts ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+	 "  login TEXT NOT NULL COLLATE NOCASE UNIQUE,"
+	 "  pw_hash TEXT NOT NULL,"
+	 "  display_name TEXT NOT NULL,"
+	 "  role TEXT NOT NULL CHECK (role IN ('admin','staff','student','parent')),"
+	 "  created_at INTEGER NOT NULL"
+	 ");"
+	 "CREATE INDEX accounts_org ON accounts(org_id);"
+	 "CREATE TABLE sessions ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  token_hash BLOB NOT NULL UNIQUE,"
+	 "  csrf_hash BLOB NOT NULL,"
+	 "  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	 "  created_at INTEGER NOT NULL,"
+	 "  last_seen_at INTEGER NOT NULL,"
+	 "  expires_at INTEGER NOT NULL,"
+	 "  revoked_at INTEGER NOT NULL DEFAULT 0,"
+	 "  addr TEXT NOT NULL DEFAULT ''"
+	 ");"
+	 "CREATE INDEX sessions_account ON sessions(account_id);"
+	 "CREATE TABLE login_failures ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  login TEXT NOT NULL COLLATE NOCASE,"
+	 "  addr TEXT NOT NULL,"
+	 "  at INTEGER NOT NULL"
+	 ");"
+	 "CREATE INDEX login_failures_login ON login_failures(login, at);"
+	 "CREATE INDEX login_failures_addr ON login_failures(addr, at);"},
+};
+
+const size_t migrations_count = sizeof migrations / sizeof migrations[0];

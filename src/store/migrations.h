@@ -1,0 +1,15 @@
+/* migrations.h — the numbered schema migrations, applied in order at start-up. */
+#ifndef PARTA_STORE_MIGRATIONS_H
+#define PARTA_STORE_MIGRATIONS_H
+
+#include <stddef.h>
+
+struct migration {
+	int version;     /* 1, 2, 3 … without gaps */
+	const char *sql; /* one or more statements, run in one transaction */
+};
+
+extern const struct migration migrations[];
+extern const size_t migrations_count;
+
+#endif
