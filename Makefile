@@ -24,23 +24,31 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 .PHONY: all check deps demo bench clean build-san unit e2e browser
 all: build/parta
 
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
+
 build/parta: $(REL_OBJ)
-	$(CC) -o $@ $^ $(PKG_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $^ $(PKG_LIBS)
 
 build/rel/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -O2 $(PKG_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(BASE_CFLAGS) -O2 $(PKG_CFLAGS) -c -o $@ $<
 
 build/san/parta: $(SAN_OBJ)
-	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+	@echo "  LD      $@ (ASan+UBSan)"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 build/san/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -O1 $(SAN) $(PKG_CFLAGS) -c -o $@ $<
+	@echo "  CC      $< (ASan+UBSan)"
+	$(Q)$(CC) $(BASE_CFLAGS) -O1 $(SAN) $(PKG_CFLAGS) -c -o $@ $<
 
 build/san/tests/%: tests/unit/%.c $(SAN_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -O1 $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS) -lcmocka
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(BASE_CFLAGS) -O1 $(SAN) $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS) -lcmocka
 
 build-san: build/san/parta $(UNIT_BIN)
 

@@ -72,8 +72,11 @@ static int config_listen(struct config *cfg, const char *value)
 	if (config_number(colon + 1, &port) != 0 || port < 0 || port > 65535)
 		return -1;
 	size_t hlen = (size_t)(colon - value);
-	/* "[::1]:8080" */
-	if (value[0] == '[' && hlen >= 2 && value[hlen - 1] == ']')
+	/* "[::1]:8080"; a bracket must be closed, and only around the whole host. */
+	bool open_bracket = value[0] == '[', close_bracket = value[hlen - 1] == ']';
+	if (open_bracket != close_bracket || (open_bracket && hlen < 3))
+		return -1;
+	if (open_bracket)
 		value++, hlen -= 2;
 	if (hlen == 0 || hlen >= sizeof cfg->srv.host)
 		return -1;

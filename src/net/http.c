@@ -122,7 +122,8 @@ int http_json_object(struct http_req *req, json_t **out)
 		return PARTA_EMEDIATYPE;
 	}
 	json_error_t jerr;
-	json_t *root = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES,
+	json_t *root = json_loadb(req->body ? req->body : "", req->body_len,
+				  JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 				  &jerr);
 	if (root == NULL) {
 		char msg[256];

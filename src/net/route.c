@@ -22,7 +22,7 @@ bool route_match(const char *pattern, const char *path, struct http_param *param
 		p++, s++;
 		const char *pseg = p, *sseg = s;
 		size_t plen = route_segment(&p), slen = route_segment(&s);
-		if (plen >= 2 && pseg[0] == '{' && pseg[plen - 1] == '}') {
+		if (plen >= 3 && pseg[0] == '{' && pseg[plen - 1] == '}') {
 			if (slen == 0 || slen >= sizeof params[0].value ||
 			    *nparams == HTTP_MAX_PARAMS)
 				return false;

@@ -53,6 +53,8 @@ static void *work_thread(void *arg)
 int work_start(size_t threads, work_wake_fn wake, void *wake_ctx, struct work **out)
 {
 	*out = NULL;
+	if (threads == 0)
+		return PARTA_EINVAL; /* queued jobs would never run */
 	struct work *w = calloc(1, sizeof *w + threads * sizeof(pthread_t));
 	if (w == NULL)
 		return PARTA_ENOMEM;

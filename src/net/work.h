@@ -16,7 +16,8 @@ typedef void (*work_fn)(void *arg);
 /* Called from a worker after a job finished, to wake the loop (lws_cancel_service). */
 typedef void (*work_wake_fn)(void *ctx);
 
-/* Starts `threads` workers. PARTA_ENOMEM / PARTA_EIO on failure (*out is NULL then). */
+/* Starts `threads` (at least 1) workers. PARTA_EINVAL for 0, PARTA_ENOMEM / PARTA_EIO on
+ * failure (*out is NULL then). */
 int work_start(size_t threads, work_wake_fn wake, void *wake_ctx, struct work **out);
 
 /* Queues a job. PARTA_ENOMEM when it cannot (run and done are then not called). */

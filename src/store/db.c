@@ -48,9 +48,13 @@ int db_schema_version_known(void) { return migrations[migrations_count - 1].vers
 int db_schema_version(struct db *db)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT coalesce(max(version), 0) FROM schema_migrations");
-	if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
+	if (st == NULL)
 		return -1;
-	return sqlite3_column_int(st, 0);
+	/* Reset before returning: a statement left active would pin a read snapshot, hiding
+	 * other connections' writes and blocking this connection's next write transaction. */
+	int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_reset(st);
+	return version;
 }
 
 static int db_apply_migration(struct db *db, const struct migration *m)
@@ -235,9 +239,10 @@ void db_rollback(struct db *db)
 int db_integrity_check(struct db *db)
 {
 	sqlite3_stmt *st = db_stmt(db, "PRAGMA integrity_check");
-	if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
+	if (st == NULL)
 		return PARTA_EIO;
-	int ok = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+	int ok = sqlite3_step(st) == SQLITE_ROW &&
+		 strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
 	sqlite3_reset(st);
 	return ok ? PARTA_OK : PARTA_EIO;
 }
