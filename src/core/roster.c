@@ -1,0 +1,561 @@
+#include "roster.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "utf8.h"
+
+/* ---- small helpers ---- */
+
+static int roster_reserve(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return PARTA_OK;
+	size_t ncap = *cap ? *cap * 2 : 16;
+	while (ncap < need)
+		ncap *= 2;
+	void *grown = realloc(*arr, ncap * elem);
+	if (grown == NULL)
+		return PARTA_ENOMEM;
+	*arr = grown;
+	*cap = ncap;
+	return PARTA_OK;
+}
+
+#define ROSTER_RESERVE(r, field, need)                                                          \
+	roster_reserve((void **)&(r)->field, &(r)->cap##field, (need), sizeof *(r)->field)
+
+__attribute__((format(printf, 4, 5))) static int roster_fail(char *why, size_t whylen, int err,
+								  const char *fmt, ...)
+{
+	if (why != NULL && whylen > 0) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(why, whylen, fmt, ap);
+		va_end(ap);
+	}
+	return err;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+void roster_init(struct roster *r) { memset(r, 0, sizeof *r); }
+
+void roster_free(struct roster *r)
+{
+	for (size_t i = 0; i < r->nloads; i++)
+		free(r->loads[i].subgroup);
+	free(r->classes);
+	free(r->enrolments);
+	free(r->staff);
+	free(r->guardians);
+	free(r->loads);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- lookups ---- */
+
+static struct roster_class *roster_class_mut(const struct roster *r, int64_t id)
+{
+	for (size_t i = 0; i < r->nclasses; i++)
+		if (r->classes[i].id == id)
+			return &r->classes[i];
+	return NULL;
+}
+
+const struct roster_class *roster_class(const struct roster *r, int64_t id)
+{
+	return roster_class_mut(r, id);
+}
+
+static size_t roster_enrolment_index(const struct roster *r, int64_t student)
+{
+	for (size_t i = 0; i < r->nenrolments; i++)
+		if (r->enrolments[i].student == student)
+			return i;
+	return SIZE_MAX;
+}
+
+int64_t roster_class_of(const struct roster *r, int64_t student)
+{
+	size_t i = roster_enrolment_index(r, student);
+	return i == SIZE_MAX ? 0 : r->enrolments[i].class_id;
+}
+
+static size_t roster_staff_index(const struct roster *r, int64_t person)
+{
+	for (size_t i = 0; i < r->nstaff; i++)
+		if (r->staff[i].person == person)
+			return i;
+	return SIZE_MAX;
+}
+
+const struct roster_staff *roster_staff(const struct roster *r, int64_t person)
+{
+	size_t i = roster_staff_index(r, person);
+	return i == SIZE_MAX ? NULL : &r->staff[i];
+}
+
+static struct roster_load *roster_load_mut(const struct roster *r, int64_t id)
+{
+	for (size_t i = 0; i < r->nloads; i++)
+		if (r->loads[i].id == id)
+			return &r->loads[i];
+	return NULL;
+}
+
+const struct roster_load *roster_load(const struct roster *r, int64_t id)
+{
+	return roster_load_mut(r, id);
+}
+
+static size_t roster_guardian_index(const struct roster *r, int64_t parent, int64_t student)
+{
+	for (size_t i = 0; i < r->nguardians; i++)
+		if (r->guardians[i].parent == parent && r->guardians[i].student == student)
+			return i;
+	return SIZE_MAX;
+}
+
+bool roster_is_guardian(const struct roster *r, int64_t parent, int64_t student)
+{
+	return roster_guardian_index(r, parent, student) != SIZE_MAX;
+}
+
+/* ---- order kinds ---- */
+
+static const char *const roster_kind_names[ROSTER_ORDER_KINDS] = {
+	"class_create", "class_close", "enrol",	 "withdraw",	 "transfer",	    "hire",
+	"dismiss",	"position_change", "homeroom", "load_set", "guardian_add", "guardian_remove",
+};
+
+const char *roster_kind_name(enum roster_order_kind kind)
+{
+	return (unsigned)kind < ROSTER_ORDER_KINDS ? roster_kind_names[kind] : NULL;
+}
+
+int roster_kind_parse(const char *name, enum roster_order_kind *out)
+{
+	for (int k = 0; k < ROSTER_ORDER_KINDS; k++) {
+		if (strcmp(name, roster_kind_names[k]) == 0) {
+			*out = (enum roster_order_kind)k;
+			return PARTA_OK;
+		}
+	}
+	return PARTA_EVALIDATION;
+}
+
+/* ---- applying orders: each checks everything first, then changes the state ---- */
+
+/* The class must exist and be open. */
+static int roster_open_class(const struct roster *r, int64_t id, char *why, size_t whylen)
+{
+	const struct roster_class *c = roster_class(r, id);
+	if (c == NULL)
+		return roster_fail(why, whylen, PARTA_ECONFLICT, "Класс %" PRId64 " не существует", id);
+	if (!c->open)
+		return roster_fail(why, whylen, PARTA_ECONFLICT, "Класс %" PRId64 " закрыт", id);
+	return PARTA_OK;
+}
+
+static int roster_class_create(struct roster *r, const struct roster_order *o, char *why,
+			       size_t whylen)
+{
+	size_t len = o->name ? strlen(o->name) : 0;
+	if (len == 0 || len > ROSTER_CLASS_NAME_MAX || !utf8_valid_text(o->name, len) ||
+	    memchr(o->name, '\n', len) != NULL)
+		return roster_fail(why, whylen, PARTA_EVALIDATION,
+				   "Название класса: от 1 до %d байт текста",
+				   ROSTER_CLASS_NAME_MAX);
+	if (o->year < 2000 || o->year > 2100)
+		return roster_fail(why, whylen, PARTA_EVALIDATION, "Неверный учебный год: %d",
+				   o->year);
+	if (o->parallel < 0 || o->parallel > 12)
+		return roster_fail(why, whylen, PARTA_EVALIDATION, "Неверная параллель: %d",
+				   o->parallel);
+	if (roster_class(r, o->class_id) != NULL)
+		return roster_fail(why, whylen, PARTA_ECONFLICT, "Класс %" PRId64 " уже существует",
+				   o->class_id);
+	if (ROSTER_RESERVE(r, classes, r->nclasses + 1) != PARTA_OK)
+		return PARTA_ENOMEM;
+	struct roster_class *c = &r->classes[r->nclasses++];
+	memset(c, 0, sizeof *c);
+	c->id = o->class_id;
+	memcpy(c->name, o->name, len);
+	c->year = o->year;
+	c->parallel = o->parallel;
+	c->open = true;
+	return PARTA_OK;
+}
+
+static int roster_class_close(struct roster *r, const struct roster_order *o, char *why,
+			      size_t whylen)
+{
+	int rc = roster_open_class(r, o->class_id, why, whylen);
+	if (rc != PARTA_OK)
+		return rc;
+	for (size_t i = 0; i < r->nenrolments; i++)
+		if (r->enrolments[i].class_id == o->class_id)
+			return roster_fail(why, whylen, PARTA_ECONFLICT,
+					   "В классе %" PRId64 " есть зачисленные ученики", o->class_id);
+	roster_class_mut(r, o->class_id)->open = false;
+	return PARTA_OK;
+}
+
+static int roster_enrol(struct roster *r, const struct roster_order *o, char *why, size_t whylen)
+{
+	int rc = roster_open_class(r, o->class_id, why, whylen);
+	if (rc != PARTA_OK)
+		return rc;
+	if (roster_class_of(r, o->person) != 0)
+		return roster_fail(why, whylen, PARTA_ECONFLICT, "Ученик %" PRId64 " уже зачислен",
+				   o->person);
+	if (ROSTER_RESERVE(r, enrolments, r->nenrolments + 1) != PARTA_OK)
+		return PARTA_ENOMEM;
+	r->enrolments[r->nenrolments++] = (struct roster_enrolment){o->person, o->class_id};
+	return PARTA_OK;
+}
+
+static int roster_withdraw(struct roster *r, const struct roster_order *o, char *why,
+			   size_t whylen)
+{
+	size_t i = roster_enrolment_index(r, o->person);
+	if (i == SIZE_MAX)
+		return roster_fail(why, whylen, PARTA_ECONFLICT, "Ученик %" PRId64 " не зачислен",
+				   o->person);
+	r->enrolments[i] = r->enrolments[--r->nenrolments];
+	return PARTA_OK;
+}
+
+static int roster_transfer(struct roster *r, const struct roster_order *o, char *why,
+			   size_t whylen)
+{
+	size_t i = roster_enrolment_index(r, o->person);
+	if (i == SIZE_MAX)
+		return roster_fail(why, whylen, PARTA_ECONFLICT, "Ученик %" PRId64 " не зачислен",
+				   o->person);
+	int rc = roster_open_class(r, o->class_id, why, whylen);
+	if (rc != PARTA_OK)
+		return rc;
+	if (r->enrolments[i].class_id == o->class_id)
+		return roster_fail(why, whylen, PARTA_ECONFLICT, "Ученик %" PRId64 " уже в этом классе",
+				   o->person);
+	r->enrolments[i].class_id = o->class_id;
+	return PARTA_OK;
+}
+
+static int roster_hire(struct roster *r, const struct roster_order *o, char *why, size_t whylen)
+{
+	if (o->position <= 0)
+		return roster_fail(why, whylen, PARTA_EVALIDATION, "Не указана должность");
+	if (roster_staff(r, o->person) != NULL)
+		return roster_fail(why, whylen, PARTA_ECONFLICT, "Сотрудник %" PRId64 " уже принят",
+				   o->person);
+	if (ROSTER_RESERVE(r, staff, r->nstaff + 1) != PARTA_OK)
+		return PARTA_ENOMEM;
+	r->staff[r->nstaff++] = (struct roster_staff){o->person, o->position};
+	return PARTA_OK;
+}
+
+static int roster_employed(const struct roster *r, int64_t person, char *why, size_t whylen)
+{
+	if (roster_staff(r, person) == NULL)
+		return roster_fail(why, whylen, PARTA_ECONFLICT, "Сотрудник %" PRId64 " не работает",
+				   person);
+	return PARTA_OK;
+}
+
+static int roster_dismiss(struct roster *r, const struct roster_order *o, char *why,
+			  size_t whylen)
+{
+	int rc = roster_employed(r, o->person, why, whylen);
+	if (rc != PARTA_OK)
+		return rc;
+	size_t i = roster_staff_index(r, o->person);
+	r->staff[i] = r->staff[--r->nstaff];
+	return PARTA_OK;
+}
+
+static int roster_position_change(struct roster *r, const struct roster_order *o, char *why,
+				  size_t whylen)
+{
+	if (o->position <= 0)
+		return roster_fail(why, whylen, PARTA_EVALIDATION, "Не указана должность");
+	int rc = roster_employed(r, o->person, why, whylen);
+	if (rc != PARTA_OK)
+		return rc;
+	r->staff[roster_staff_index(r, o->person)].position = o->position;
+	return PARTA_OK;
+}
+
+static int roster_homeroom(struct roster *r, const struct roster_order *o, char *why,
+			   size_t whylen)
+{
+	int rc = roster_open_class(r, o->class_id, why, whylen);
+	if (rc == PARTA_OK && o->person != 0)
+		rc = roster_employed(r, o->person, why, whylen);
+	if (rc != PARTA_OK)
+		return rc;
+	roster_class_mut(r, o->class_id)->homeroom = o->person;
+	return PARTA_OK;
+}
+
+/* A sorted copy of the subgroup without duplicates; every student must be enrolled in the
+ * load's class. *out is NULL for no subgroup. */
+static int roster_subgroup(const struct roster *r, const struct roster_order *o, int64_t **out,
+			   size_t *nout, char *why, size_t whylen)
+{
+	*out = NULL;
+	*nout = 0;
+	if (o->nsubgroup == 0)
+		return PARTA_OK;
+	for (size_t i = 0; i < o->nsubgroup; i++)
+		if (roster_class_of(r, o->subgroup[i]) != o->class_id)
+			return roster_fail(why, whylen, PARTA_ECONFLICT,
+					   "Ученик %" PRId64 " подгруппы не зачислен в этот класс",
+					   o->subgroup[i]);
+	int64_t *copy = malloc(o->nsubgroup * sizeof *copy);
+	if (copy == NULL)
+		return PARTA_ENOMEM;
+	memcpy(copy, o->subgroup, o->nsubgroup * sizeof *copy);
+	qsort(copy, o->nsubgroup, sizeof *copy, cmp_i64);
+	size_t n = 0;
+	for (size_t i = 0; i < o->nsubgroup; i++)
+		if (n == 0 || copy[n - 1] != copy[i])
+			copy[n++] = copy[i];
+	*out = copy;
+	*nout = n;
+	return PARTA_OK;
+}
+
+static int roster_load_set(struct roster *r, const struct roster_order *o, char *why,
+			   size_t whylen)
+{
+	if (o->load_id <= 0 || o->subject <= 0)
+		return roster_fail(why, whylen, PARTA_EVALIDATION,
+				   "Нагрузка: нужны номер и предмет");
+	struct roster_load *existing = roster_load_mut(r, o->load_id);
+	if (existing != NULL &&
+	    (existing->class_id != o->class_id || existing->subject != o->subject))
+		return roster_fail(why, whylen, PARTA_EVALIDATION,
+				   "Нагрузка %" PRId64 " относится к другому классу или предмету",
+				   o->load_id);
+	int rc = roster_open_class(r, o->class_id, why, whylen);
+	if (rc == PARTA_OK && o->person != 0)
+		rc = roster_employed(r, o->person, why, whylen);
+	if (rc != PARTA_OK)
+		return rc;
+	int64_t *subgroup;
+	size_t nsubgroup;
+	if ((rc = roster_subgroup(r, o, &subgroup, &nsubgroup, why, whylen)) != PARTA_OK)
+		return rc;
+	if (existing == NULL) {
+		if (ROSTER_RESERVE(r, loads, r->nloads + 1) != PARTA_OK) {
+			free(subgroup);
+			return PARTA_ENOMEM;
+		}
+		existing = &r->loads[r->nloads++];
+		*existing = (struct roster_load){.id = o->load_id, .class_id = o->class_id,
+						 .subject = o->subject};
+	}
+	free(existing->subgroup);
+	existing->subgroup = subgroup;
+	existing->nsubgroup = nsubgroup;
+	existing->teacher = o->person;
+	return PARTA_OK;
+}
+
+static int roster_guardian_add(struct roster *r, const struct roster_order *o, char *why,
+			       size_t whylen)
+{
+	if (o->student <= 0 || o->student == o->person)
+		return roster_fail(why, whylen, PARTA_EVALIDATION,
+				   "Родитель и ребёнок должны быть разными людьми");
+	if (roster_is_guardian(r, o->person, o->student))
+		return roster_fail(why, whylen, PARTA_ECONFLICT, "Связь с родителем %" PRId64 " уже есть",
+				   o->person);
+	if (ROSTER_RESERVE(r, guardians, r->nguardians + 1) != PARTA_OK)
+		return PARTA_ENOMEM;
+	r->guardians[r->nguardians++] = (struct roster_guardian){o->person, o->student};
+	return PARTA_OK;
+}
+
+static int roster_guardian_remove(struct roster *r, const struct roster_order *o, char *why,
+				  size_t whylen)
+{
+	size_t i = roster_guardian_index(r, o->person, o->student);
+	if (i == SIZE_MAX)
+		return roster_fail(why, whylen, PARTA_ECONFLICT, "Связи с родителем %" PRId64 " нет",
+				   o->person);
+	r->guardians[i] = r->guardians[--r->nguardians];
+	return PARTA_OK;
+}
+
+int roster_apply(struct roster *r, const struct roster_order *o, char *why, size_t whylen)
+{
+	if (why != NULL && whylen > 0)
+		why[0] = '\0';
+	typedef int (*apply_fn)(struct roster *, const struct roster_order *, char *, size_t);
+	static const apply_fn fns[ROSTER_ORDER_KINDS] = {
+		roster_class_create, roster_class_close,     roster_enrol,	  roster_withdraw,
+		roster_transfer,     roster_hire,	     roster_dismiss,	  roster_position_change,
+		roster_homeroom,     roster_load_set,	     roster_guardian_add, roster_guardian_remove,
+	};
+	if ((unsigned)o->kind >= ROSTER_ORDER_KINDS)
+		return roster_fail(why, whylen, PARTA_EVALIDATION, "Неизвестный вид приказа %d",
+				   (int)o->kind);
+	/* Every kind names a class or a person; ids are positive. */
+	bool needs_class = o->kind == ROSTER_CLASS_CREATE || o->kind == ROSTER_CLASS_CLOSE ||
+			   o->kind == ROSTER_ENROL || o->kind == ROSTER_TRANSFER ||
+			   o->kind == ROSTER_HOMEROOM || o->kind == ROSTER_LOAD_SET;
+	bool person_optional = o->kind == ROSTER_HOMEROOM || o->kind == ROSTER_LOAD_SET;
+	bool needs_person = !person_optional && o->kind != ROSTER_CLASS_CREATE &&
+			    o->kind != ROSTER_CLASS_CLOSE;
+	if ((needs_class && o->class_id <= 0) || (needs_person && o->person <= 0) || o->person < 0)
+		return roster_fail(why, whylen, PARTA_EVALIDATION,
+				   "В приказе не указан класс или человек");
+	return fns[o->kind](r, o, why, whylen);
+}
+
+int roster_replay(const struct roster_order *orders, size_t n, size_t skip, struct roster *out,
+		  int64_t *failed_ids, size_t max_failed, size_t *nfailed)
+{
+	roster_init(out);
+	*nfailed = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i == skip)
+			continue;
+		int rc = roster_apply(out, &orders[i], NULL, 0);
+		if (rc == PARTA_ENOMEM) {
+			roster_free(out);
+			return rc;
+		}
+		if (rc != PARTA_OK) {
+			if (*nfailed < max_failed)
+				failed_ids[*nfailed] = orders[i].id;
+			(*nfailed)++;
+		}
+	}
+	return PARTA_OK;
+}
+
+/* ---- diff ---- */
+
+struct roster_idset {
+	int64_t *ids;
+	size_t n, cap;
+	int err;
+};
+
+static void idset_add(struct roster_idset *s, int64_t id)
+{
+	if (id == 0 || s->err != PARTA_OK)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->ids[i] == id)
+			return;
+	if (roster_reserve((void **)&s->ids, &s->cap, s->n + 1, sizeof *s->ids) != PARTA_OK) {
+		s->err = PARTA_ENOMEM;
+		return;
+	}
+	s->ids[s->n++] = id;
+}
+
+static bool class_same(const struct roster_class *a, const struct roster_class *b)
+{
+	return a && b && strcmp(a->name, b->name) == 0 && a->year == b->year &&
+	       a->parallel == b->parallel && a->homeroom == b->homeroom && a->open == b->open;
+}
+
+static bool load_same(const struct roster_load *a, const struct roster_load *b)
+{
+	return a && b && a->class_id == b->class_id && a->subject == b->subject &&
+	       a->teacher == b->teacher && a->nsubgroup == b->nsubgroup &&
+	       (a->nsubgroup == 0 ||
+		memcmp(a->subgroup, b->subgroup, a->nsubgroup * sizeof *a->subgroup) == 0);
+}
+
+static bool staff_same(const struct roster_staff *a, const struct roster_staff *b)
+{
+	return (a == NULL && b == NULL) || (a && b && a->position == b->position);
+}
+
+/* Classes whose chats a person's employment change affects: where they lead or teach. */
+static void touch_teacher(const struct roster *r, int64_t person, struct roster_idset *s)
+{
+	for (size_t i = 0; i < r->nclasses; i++)
+		if (r->classes[i].homeroom == person)
+			idset_add(s, r->classes[i].id);
+	for (size_t i = 0; i < r->nloads; i++)
+		if (r->loads[i].teacher == person)
+			idset_add(s, r->loads[i].class_id);
+}
+
+/* One direction of the comparison; called twice with the rosters swapped. */
+static void diff_one_way(const struct roster *a, const struct roster *b,
+			 struct roster_idset *s, bool *staff)
+{
+	for (size_t i = 0; i < a->nclasses; i++)
+		if (!class_same(&a->classes[i], roster_class(b, a->classes[i].id)))
+			idset_add(s, a->classes[i].id);
+	for (size_t i = 0; i < a->nenrolments; i++) {
+		const struct roster_enrolment *e = &a->enrolments[i];
+		int64_t other = roster_class_of(b, e->student);
+		if (other != e->class_id) {
+			idset_add(s, e->class_id);
+			idset_add(s, other);
+		}
+	}
+	for (size_t i = 0; i < a->nloads; i++)
+		if (!load_same(&a->loads[i], roster_load(b, a->loads[i].id)))
+			idset_add(s, a->loads[i].class_id);
+	for (size_t i = 0; i < a->nguardians; i++) {
+		const struct roster_guardian *g = &a->guardians[i];
+		if (!roster_is_guardian(b, g->parent, g->student)) {
+			idset_add(s, roster_class_of(a, g->student));
+			idset_add(s, roster_class_of(b, g->student));
+		}
+	}
+	for (size_t i = 0; i < a->nstaff; i++) {
+		const struct roster_staff *st = &a->staff[i];
+		if (!staff_same(st, roster_staff(b, st->person))) {
+			*staff = true;
+			touch_teacher(a, st->person, s);
+			touch_teacher(b, st->person, s);
+		}
+	}
+}
+
+int roster_diff(const struct roster *before, const struct roster *after,
+		struct roster_touched *out)
+{
+	memset(out, 0, sizeof *out);
+	struct roster_idset s = {0};
+	bool staff = false;
+	diff_one_way(before, after, &s, &staff);
+	diff_one_way(after, before, &s, &staff);
+	if (s.err != PARTA_OK) {
+		free(s.ids);
+		return s.err;
+	}
+	if (s.n > 0)
+		qsort(s.ids, s.n, sizeof *s.ids, cmp_i64);
+	out->class_ids = s.ids;
+	out->nclass_ids = s.n;
+	out->staff = staff;
+	return PARTA_OK;
+}
+
+void roster_touched_free(struct roster_touched *t)
+{
+	free(t->class_ids);
+	memset(t, 0, sizeof *t);
+}
