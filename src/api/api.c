@@ -12,9 +12,9 @@
 enum api_access {
 	API_PUBLIC,   /* anyone */
 	API_SESSION,  /* any logged-in account */
-	API_ADMIN,    /* an organisation administrator */
 	API_LOOPBACK, /* requests from this machine only (operators' scrapers) */
 	API_TESTMODE, /* only when the server runs with --test-mode */
+	API_ORG_ADMIN, /* an administrator of the organisation named by {org} */
 };
 
 struct api_route {
@@ -33,6 +33,17 @@ static const struct api_route api_routes[] = {
 	{HTTP_GET, "/api/v1/me", api_me, API_SESSION},
 	{HTTP_GET, "/api/v1/ws", api_ws_plain_get, API_SESSION},
 	{HTTP_POST, "/api/v1/test/clock", api_test_clock, API_TESTMODE},
+	{HTTP_GET, "/api/v1/orgs/{org}/persons", api_persons_list, API_ORG_ADMIN},
+	{HTTP_POST, "/api/v1/orgs/{org}/persons", api_persons_create, API_ORG_ADMIN},
+	{HTTP_GET, "/api/v1/orgs/{org}/subjects", api_subjects_list, API_ORG_ADMIN},
+	{HTTP_POST, "/api/v1/orgs/{org}/subjects", api_subjects_create, API_ORG_ADMIN},
+	{HTTP_GET, "/api/v1/orgs/{org}/positions", api_positions_list, API_ORG_ADMIN},
+	{HTTP_POST, "/api/v1/orgs/{org}/positions", api_positions_create, API_ORG_ADMIN},
+	{HTTP_GET, "/api/v1/orgs/{org}/orders", api_orders_list, API_ORG_ADMIN},
+	{HTTP_POST, "/api/v1/orgs/{org}/orders", api_orders_issue, API_ORG_ADMIN},
+	{HTTP_POST, "/api/v1/orgs/{org}/orders/{order}/cancel", api_orders_cancel, API_ORG_ADMIN},
+	{HTTP_GET, "/api/v1/orgs/{org}/roster", api_roster, API_ORG_ADMIN},
+	{HTTP_GET, "/api/v1/orgs/{org}/roster/events", api_roster_events, API_ORG_ADMIN},
 };
 
 #define API_NROUTES (sizeof api_routes / sizeof api_routes[0])
@@ -121,11 +132,18 @@ static int api_call(struct srv *srv, struct http_req *req, const struct api_rout
 		}
 		return r->handler(srv, req, NULL);
 	case API_SESSION:
-	case API_ADMIN: {
+	case API_ORG_ADMIN: {
 		struct auth_ctx who;
 		if (api_authenticate(srv, req, &who) != PARTA_OK)
 			return API_DONE;
-		if (r->access == API_ADMIN && strcmp(who.account.role, "admin") != 0) {
+		/* Another organisation is answered as if it did not exist: no probing of ids. */
+		if (r->access == API_ORG_ADMIN &&
+		    api_param_id(req, "org") != who.account.org_id) {
+			http_error(&req->resp, PARTA_ENOTFOUND, "not_found",
+				   "Организация не найдена");
+			return API_DONE;
+		}
+		if (r->access != API_SESSION && strcmp(who.account.role, "admin") != 0) {
 			http_error(&req->resp, PARTA_EFORBIDDEN, "forbidden", "Недостаточно прав");
 			return API_DONE;
 		}

@@ -21,4 +21,19 @@ int api_login(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
 int api_logout(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_me(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 
+/* The positive integer path parameter `name`, or 0 when absent or malformed. */
+int64_t api_param_id(const struct http_req *req, const char *name);
+
+int api_persons_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_persons_create(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_subjects_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_subjects_create(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_positions_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_positions_create(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_orders_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_orders_issue(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_orders_cancel(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_roster(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_roster_events(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+
 #endif

@@ -1,0 +1,179 @@
+/* roster_api.c — /api/v1/orgs/{org}/…: persons, subjects, positions, orders, the roster and
+ * its events. The route table admits only administrators of {org} (API_ORG_ADMIN). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../app/orders.h"
+#include "../core/err.h"
+#include "../store/rstore.h"
+#include "api.h"
+#include "handlers.h"
+
+int64_t api_param_id(const struct http_req *req, const char *name)
+{
+	const char *v = http_param(req, name);
+	if (v == NULL || v[0] < '1' || v[0] > '9' || strlen(v) > 18)
+		return 0;
+	for (const char *p = v; *p; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	return strtoll(v, NULL, 10);
+}
+
+/* Renders an orders_result error. */
+static int api_orders_error(struct http_req *req, int rc, struct orders_result *res)
+{
+	const char *why = res->why[0] ? res->why : "Внутренняя ошибка сервера";
+	if (rc == PARTA_ECONFLICT && res->dependents != NULL) {
+		json_t *body = json_pack("{s:{s:s,s:s,s:O}}", "error", "code", "dependent_orders",
+					 "message", why, "dependents", res->dependents);
+		http_json(&req->resp, 409, body);
+	} else if (rc == PARTA_EVALIDATION) {
+		http_error(&req->resp, rc, "validation", why);
+	} else if (rc == PARTA_ECONFLICT) {
+		http_error(&req->resp, rc, "conflict", why);
+	} else if (rc == PARTA_ENOTFOUND) {
+		http_error(&req->resp, rc, "not_found", why);
+	} else {
+		http_error(&req->resp, rc, "internal", "Внутренняя ошибка сервера");
+	}
+	orders_result_free(res);
+	return API_DONE;
+}
+
+typedef int (*api_create_fn)(struct app *, int64_t, json_t *, struct orders_result *);
+
+static int api_create(struct srv *srv, struct http_req *req, api_create_fn create)
+{
+	json_t *body;
+	if (http_json_object(req, &body) != PARTA_OK)
+		return API_DONE;
+	struct orders_result res;
+	int rc = create(srv_app(srv), api_param_id(req, "org"), body, &res);
+	json_decref(body);
+	if (rc != PARTA_OK)
+		return api_orders_error(req, rc, &res);
+	http_json(&req->resp, 201, json_pack("{s:I}", "id", (json_int_t)res.id));
+	orders_result_free(&res);
+	return API_DONE;
+}
+
+static int api_list(struct srv *srv, struct http_req *req, const char *what)
+{
+	json_t *list;
+	int rc = rstore_list(srv_app(srv)->db, api_param_id(req, "org"), what, &list);
+	if (rc != PARTA_OK) {
+		http_error(&req->resp, rc, "internal", "Внутренняя ошибка сервера");
+		return API_DONE;
+	}
+	http_json(&req->resp, 200, json_pack("{s:o}", what, list));
+	return API_DONE;
+}
+
+#define API_REFDATA(name, create)                                                             \
+	int api_##name##_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who) \
+	{                                                                                      \
+		(void)who;                                                                     \
+		return api_list(srv, req, #name);                                              \
+	}                                                                                      \
+	int api_##name##_create(struct srv *srv, struct http_req *req,                         \
+				const struct auth_ctx *who)                                    \
+	{                                                                                      \
+		(void)who;                                                                     \
+		return api_create(srv, req, create);                                           \
+	}
+
+API_REFDATA(persons, orders_add_person)
+API_REFDATA(subjects, orders_add_subject)
+API_REFDATA(positions, orders_add_position)
+
+int api_orders_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	(void)who;
+	return api_list(srv, req, "orders");
+}
+
+static json_t *api_touched_json(const struct orders_result *res)
+{
+	json_t *ids = json_array();
+	for (size_t i = 0; i < res->touched.nclass_ids; i++)
+		json_array_append_new(ids, json_integer(res->touched.class_ids[i]));
+	return json_pack("{s:o,s:b}", "class_ids", ids, "staff", res->touched.staff);
+}
+
+int api_orders_issue(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	json_t *body;
+	if (http_json_object(req, &body) != PARTA_OK)
+		return API_DONE;
+	struct orders_result res;
+	int rc = orders_issue(srv_app(srv), api_param_id(req, "org"), who->account.id, body, &res);
+	json_decref(body);
+	if (rc != PARTA_OK)
+		return api_orders_error(req, rc, &res);
+	http_json(&req->resp, 201,
+		  json_pack("{s:O,s:I,s:o}", "order", res.order, "event_id",
+			    (json_int_t)res.event_id, "touched", api_touched_json(&res)));
+	orders_result_free(&res);
+	return API_DONE;
+}
+
+int api_orders_cancel(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	(void)who;
+	struct orders_result res;
+	int64_t id = api_param_id(req, "order");
+	int rc = id ? orders_cancel(srv_app(srv), api_param_id(req, "org"), id, &res)
+		    : (memset(&res, 0, sizeof res), snprintf(res.why, sizeof res.why, "%s",
+							      "Приказ не найден"),
+		       PARTA_ENOTFOUND);
+	if (rc != PARTA_OK)
+		return api_orders_error(req, rc, &res);
+	http_json(&req->resp, 200,
+		  json_pack("{s:I,s:s,s:I,s:o}", "id", (json_int_t)id, "status", "cancelled",
+			    "event_id", (json_int_t)res.event_id, "touched",
+			    api_touched_json(&res)));
+	orders_result_free(&res);
+	return API_DONE;
+}
+
+int api_roster(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	(void)who;
+	static const char *const parts[] = {"classes", "enrolments", "staff", "guardians", "loads"};
+	int64_t org = api_param_id(req, "org");
+	json_t *body = json_object();
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		json_t *list;
+		if (rstore_list(srv_app(srv)->db, org, parts[i], &list) != PARTA_OK) {
+			json_decref(body);
+			http_error(&req->resp, PARTA_EIO, "internal", "Внутренняя ошибка сервера");
+			return API_DONE;
+		}
+		json_object_set_new(body, parts[i], list);
+	}
+	http_json(&req->resp, 200, body);
+	return API_DONE;
+}
+
+int api_roster_events(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	(void)who;
+	long long after = 0;
+	if (req->query != NULL) {
+		char *end = NULL;
+		if (strncmp(req->query, "after=", 6) != 0 ||
+		    (after = strtoll(req->query + 6, &end, 10)) < 0 || *end != '\0') {
+			http_error(&req->resp, PARTA_EVALIDATION, "validation",
+				   "Параметр after: неотрицательное целое число");
+			return API_DONE;
+		}
+	}
+	json_t *list;
+	if (rstore_events(srv_app(srv)->db, api_param_id(req, "org"), after, &list) != PARTA_OK) {
+		http_error(&req->resp, PARTA_EIO, "internal", "Внутренняя ошибка сервера");
+		return API_DONE;
+	}
+	http_json(&req->resp, 200, json_pack("{s:o}", "events", list));
+	return API_DONE;
+}

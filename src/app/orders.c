@@ -1,0 +1,460 @@
+#include "orders.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/err.h"
+#include "../core/utf8.h"
+#include "../store/rstore.h"
+#include "../util/log.h"
+
+#define ORDERS_SUBGROUP_MAX 200
+#define ORDERS_TEXT_MAX 200
+
+__attribute__((format(printf, 3, 4))) static int orders_fail(struct orders_result *out, int err,
+							     const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(out->why, sizeof out->why, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+void orders_result_free(struct orders_result *out)
+{
+	roster_touched_free(&out->touched);
+	json_decref(out->order);
+	json_decref(out->dependents);
+	memset(out, 0, sizeof *out);
+}
+
+/* ---- parsing ---- */
+
+/* Strict YYYY-MM-DD with a real day of a real month. */
+static bool orders_date_valid(const char *s)
+{
+	int y, m, d;
+	char tail;
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return false;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return !(m == 2 && d == 29 && !leap);
+}
+
+static bool orders_text_ok(const char *s, size_t max)
+{
+	size_t len = s ? strlen(s) : 0;
+	return len > 0 && len <= max && utf8_valid_text(s, len) && memchr(s, '\n', len) == NULL;
+}
+
+/* Fills a core order from a stored or requested payload. `o->name` points into `payload`,
+ * which must outlive the order; *subgroup (the caller frees) holds the subgroup ids. */
+static int orders_from_json(json_t *payload, int64_t id, struct roster_order *o,
+			    int64_t **subgroup, struct orders_result *out)
+{
+	memset(o, 0, sizeof *o);
+	*subgroup = NULL;
+	o->id = id;
+	const char *kind = json_string_value(json_object_get(payload, "kind"));
+	if (kind == NULL || roster_kind_parse(kind, &o->kind) != PARTA_OK)
+		return orders_fail(out, PARTA_EVALIDATION, "Неизвестный вид приказа");
+	static const struct {
+		const char *key;
+		size_t offset;
+	} ids[] = {
+		{"person_id", offsetof(struct roster_order, person)},
+		{"student_id", offsetof(struct roster_order, student)},
+		{"class_id", offsetof(struct roster_order, class_id)},
+		{"position_id", offsetof(struct roster_order, position)},
+		{"load_id", offsetof(struct roster_order, load_id)},
+		{"subject_id", offsetof(struct roster_order, subject)},
+	};
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		json_t *v = json_object_get(payload, ids[i].key);
+		if (v == NULL || json_is_null(v))
+			continue;
+		if (!json_is_integer(v) || json_integer_value(v) <= 0)
+			return orders_fail(out, PARTA_EVALIDATION,
+					   "%s: положительное целое число", ids[i].key);
+		*(int64_t *)(void *)((char *)o + ids[i].offset) = json_integer_value(v);
+	}
+	o->name = json_string_value(json_object_get(payload, "name"));
+	o->year = (int)json_integer_value(json_object_get(payload, "year"));
+	o->parallel = (int)json_integer_value(json_object_get(payload, "parallel"));
+	json_t *sub = json_object_get(payload, "subgroup");
+	if (sub != NULL && !json_is_null(sub)) {
+		size_t n = json_array_size(sub);
+		if (!json_is_array(sub) || n > ORDERS_SUBGROUP_MAX)
+			return orders_fail(out, PARTA_EVALIDATION,
+					   "subgroup: массив до %d учеников", ORDERS_SUBGROUP_MAX);
+		if (n > 0 && (*subgroup = malloc(n * sizeof **subgroup)) == NULL)
+			return PARTA_ENOMEM;
+		for (size_t i = 0; i < n; i++) {
+			json_t *v = json_array_get(sub, i);
+			if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+				free(*subgroup);
+				*subgroup = NULL;
+				return orders_fail(out, PARTA_EVALIDATION,
+						   "subgroup: идентификаторы учеников");
+			}
+			(*subgroup)[i] = json_integer_value(v);
+		}
+		o->subgroup = *subgroup;
+		o->nsubgroup = n;
+	}
+	return PARTA_OK;
+}
+
+/* ---- history ---- */
+
+struct orders_history {
+	json_t *rows; /* keeps the payload strings alive */
+	struct roster_order *orders;
+	int64_t **subgroups;
+	size_t n;
+};
+
+static void orders_history_free(struct orders_history *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		free(h->subgroups[i]);
+	free(h->subgroups);
+	free(h->orders);
+	json_decref(h->rows);
+	memset(h, 0, sizeof *h);
+}
+
+static int orders_history_load(struct app *app, int64_t org, struct orders_history *h,
+			       struct orders_result *out)
+{
+	memset(h, 0, sizeof *h);
+	int rc = rstore_active_orders(app->db, org, &h->rows);
+	if (rc != PARTA_OK)
+		return rc;
+	size_t n = json_array_size(h->rows);
+	h->orders = calloc(n + 1, sizeof *h->orders);
+	h->subgroups = calloc(n + 1, sizeof *h->subgroups);
+	if (h->orders == NULL || h->subgroups == NULL) {
+		orders_history_free(h);
+		return PARTA_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_t *row = json_array_get(h->rows, i);
+		rc = orders_from_json(json_object_get(row, "payload"),
+				      json_integer_value(json_object_get(row, "id")),
+				      &h->orders[i], &h->subgroups[i], out);
+		h->n = i + 1;
+		if (rc != PARTA_OK) {
+			log_msg(LOG_ERROR, "orders", "stored_order_unreadable org=%" PRId64, org);
+			orders_history_free(h);
+			return PARTA_EIO;
+		}
+	}
+	return PARTA_OK;
+}
+
+/* ---- references ---- */
+
+static int orders_check_ref(struct app *app, int64_t org, enum rstore_ref kind, int64_t id,
+			    const char *what, struct orders_result *out)
+{
+	if (id == 0)
+		return PARTA_OK;
+	int rc = rstore_owned(app->db, org, kind, id);
+	if (rc == PARTA_ENOTFOUND)
+		return orders_fail(out, PARTA_EVALIDATION, "%s %" PRId64 " не найден(а) в организации",
+				   what, id);
+	return rc;
+}
+
+static int orders_check_refs(struct app *app, int64_t org, const struct roster_order *o,
+			     struct orders_result *out)
+{
+	int rc = orders_check_ref(app, org, RSTORE_PERSON, o->person, "Человек", out);
+	if (rc == PARTA_OK)
+		rc = orders_check_ref(app, org, RSTORE_PERSON, o->student, "Ученик", out);
+	if (rc == PARTA_OK)
+		rc = orders_check_ref(app, org, RSTORE_POSITION, o->position, "Должность", out);
+	if (rc == PARTA_OK)
+		rc = orders_check_ref(app, org, RSTORE_SUBJECT, o->subject, "Предмет", out);
+	if (rc == PARTA_OK && o->kind != ROSTER_CLASS_CREATE)
+		rc = orders_check_ref(app, org, RSTORE_CLASS, o->class_id, "Класс", out);
+	if (rc == PARTA_OK)
+		rc = orders_check_ref(app, org, RSTORE_LOAD, o->load_id, "Нагрузка", out);
+	for (size_t i = 0; rc == PARTA_OK && i < o->nsubgroup; i++)
+		rc = orders_check_ref(app, org, RSTORE_PERSON, o->subgroup[i], "Ученик", out);
+	return rc;
+}
+
+/* ---- issuing ---- */
+
+/* Writes the new roster, the event and (for an issue) the order, inside the transaction. */
+static int orders_commit_change(struct app *app, int64_t org, const struct roster *before,
+				const struct roster *after, int64_t order_id, const char *action,
+				struct orders_result *out)
+{
+	int rc = roster_diff(before, after, &out->touched);
+	if (rc == PARTA_OK)
+		rc = rstore_materialize(app->db, org, after);
+	if (rc == PARTA_OK)
+		rc = rstore_event_insert(app->db, org, order_id, action, &out->touched,
+					 app_now(app), &out->event_id);
+	return rc;
+}
+
+/* The header fields of an order request; fills out->why on failure. */
+static int orders_header(json_t *body, const char **number, const char **date,
+			 const char **effective, struct orders_result *out)
+{
+	*number = json_string_value(json_object_get(body, "number"));
+	*date = json_string_value(json_object_get(body, "date"));
+	*effective = json_string_value(json_object_get(body, "effective_date"));
+	if (*effective == NULL)
+		*effective = *date;
+	if (!orders_text_ok(*number, 32))
+		return orders_fail(out, PARTA_EVALIDATION, "Номер приказа: от 1 до 32 символов");
+	if (!orders_date_valid(*date) || !orders_date_valid(*effective))
+		return orders_fail(out, PARTA_EVALIDATION,
+				   "Дата приказа и дата вступления в силу: ГГГГ-ММ-ДД");
+	return PARTA_OK;
+}
+
+/* Allocates the ids a new class or a new load gets, into the payload. */
+static int orders_allocate(struct app *app, int64_t org, json_t *payload,
+			   struct orders_result *out)
+{
+	const char *kind = json_string_value(json_object_get(payload, "kind"));
+	const char *key = NULL;
+	enum rstore_ref ref = RSTORE_CLASS;
+	if (kind && strcmp(kind, "class_create") == 0)
+		key = "class_id";
+	else if (kind && strcmp(kind, "load_set") == 0 &&
+		 json_object_get(payload, "load_id") == NULL)
+		key = "load_id", ref = RSTORE_LOAD;
+	if (key == NULL)
+		return PARTA_OK;
+	if (strcmp(key, "class_id") == 0 && json_object_get(payload, "class_id") != NULL)
+		return orders_fail(out, PARTA_EVALIDATION,
+				   "class_id нового класса назначает сервер");
+	int64_t id;
+	int rc = rstore_alloc_id(app->db, org, ref, &id);
+	if (rc == PARTA_OK)
+		json_object_set_new(payload, key, json_integer(id));
+	return rc;
+}
+
+/* The order request's own fields only, so that stored payloads hold nothing else. */
+static json_t *orders_payload(json_t *body)
+{
+	static const char *const keys[] = {"kind",	 "person_id", "student_id", "class_id",
+					   "position_id", "load_id",   "subject_id", "name",
+					   "year",	 "parallel",  "subgroup"};
+	json_t *payload = json_object();
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		json_t *v = json_object_get(body, keys[i]);
+		if (v != NULL && !json_is_null(v))
+			json_object_set(payload, keys[i], v);
+	}
+	return payload;
+}
+
+static int orders_issue_tx(struct app *app, int64_t org, int64_t by, json_t *body,
+			   json_t *payload, struct orders_result *out)
+{
+	const char *number, *date, *effective;
+	int rc = orders_header(body, &number, &date, &effective, out);
+	if (rc == PARTA_OK)
+		rc = orders_allocate(app, org, payload, out);
+	struct roster_order o;
+	int64_t *subgroup = NULL;
+	if (rc == PARTA_OK)
+		rc = orders_from_json(payload, 0, &o, &subgroup, out);
+	if (rc == PARTA_OK)
+		rc = orders_check_refs(app, org, &o, out);
+	struct orders_history h = {0};
+	if (rc == PARTA_OK)
+		rc = orders_history_load(app, org, &h, out);
+	struct roster before, after;
+	roster_init(&before);
+	roster_init(&after);
+	size_t nfailed = 0;
+	int64_t failed[1];
+	if (rc == PARTA_OK)
+		rc = roster_replay(h.orders, h.n, h.n, &before, failed, 1, &nfailed);
+	if (rc == PARTA_OK)
+		rc = roster_replay(h.orders, h.n, h.n, &after, failed, 1, &nfailed);
+	if (rc == PARTA_OK && nfailed != 0)
+		rc = PARTA_EIO; /* the stored history must always replay */
+	if (rc == PARTA_OK)
+		rc = roster_apply(&after, &o, out->why, sizeof out->why);
+	char *text = NULL;
+	if (rc == PARTA_OK && (text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
+		rc = PARTA_ENOMEM;
+	if (rc == PARTA_OK)
+		rc = rstore_order_insert(app->db, org, number, date, effective,
+					 json_string_value(json_object_get(payload, "kind")), text,
+					 by, app_now(app), &out->id);
+	if (rc == PARTA_OK)
+		rc = orders_commit_change(app, org, &before, &after, out->id, "applied", out);
+	if (rc == PARTA_OK)
+		out->order = json_pack("{s:I,s:s,s:s,s:s,s:s,s:O}", "id", (json_int_t)out->id,
+				       "number", number, "date", date, "effective_date", effective,
+				       "status", "applied", "payload", payload);
+	free(text);
+	free(subgroup);
+	roster_free(&before);
+	roster_free(&after);
+	orders_history_free(&h);
+	return rc;
+}
+
+int orders_issue(struct app *app, int64_t org, int64_t by, json_t *body,
+		 struct orders_result *out)
+{
+	memset(out, 0, sizeof *out);
+	json_t *payload = orders_payload(body);
+	int rc = db_begin(app->db);
+	if (rc == PARTA_OK) {
+		rc = orders_issue_tx(app, org, by, body, payload, out);
+		rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
+	}
+	json_decref(payload);
+	if (rc == PARTA_OK)
+		log_msg(LOG_INFO, "orders", "issued org=%" PRId64 " order=%" PRId64 " classes=%zu",
+			org, out->id, out->touched.nclass_ids);
+	return rc;
+}
+
+/* ---- cancelling ---- */
+
+static int orders_cancel_tx(struct app *app, int64_t org, int64_t order_id,
+			    struct orders_result *out)
+{
+	char status[16];
+	int rc = rstore_order_status(app->db, org, order_id, status);
+	if (rc == PARTA_ENOTFOUND)
+		return orders_fail(out, rc, "Приказ не найден");
+	if (rc == PARTA_OK && strcmp(status, "cancelled") == 0)
+		return orders_fail(out, PARTA_ECONFLICT, "Приказ уже отменён");
+	struct orders_history h = {0};
+	if (rc == PARTA_OK)
+		rc = orders_history_load(app, org, &h, out);
+	size_t index = h.n;
+	for (size_t i = 0; i < h.n; i++)
+		if (h.orders[i].id == order_id)
+			index = i;
+	struct roster before, after;
+	roster_init(&before);
+	roster_init(&after);
+	size_t nfailed = 0;
+	int64_t failed[64];
+	if (rc == PARTA_OK)
+		rc = roster_replay(h.orders, h.n, index, &after, failed, 64, &nfailed);
+	if (rc == PARTA_OK && nfailed > 0) {
+		rc = rstore_order_numbers(app->db, org, failed, nfailed < 64 ? nfailed : 64,
+					  &out->dependents);
+		if (rc == PARTA_OK)
+			rc = orders_fail(out, PARTA_ECONFLICT,
+					 "Отмена невозможна: от приказа зависят более поздние "
+					 "приказы (%zu)",
+					 nfailed);
+	}
+	if (rc == PARTA_OK)
+		rc = roster_replay(h.orders, h.n, h.n, &before, failed, 1, &nfailed);
+	if (rc == PARTA_OK)
+		rc = rstore_order_cancel(app->db, order_id, app_now(app));
+	if (rc == PARTA_OK)
+		rc = orders_commit_change(app, org, &before, &after, order_id, "cancelled", out);
+	out->id = order_id;
+	roster_free(&before);
+	roster_free(&after);
+	orders_history_free(&h);
+	return rc;
+}
+
+int orders_cancel(struct app *app, int64_t org, int64_t order_id, struct orders_result *out)
+{
+	memset(out, 0, sizeof *out);
+	int rc = db_begin(app->db);
+	if (rc != PARTA_OK)
+		return rc;
+	rc = orders_cancel_tx(app, org, order_id, out);
+	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
+	if (rc == PARTA_OK)
+		log_msg(LOG_INFO, "orders", "cancelled org=%" PRId64 " order=%" PRId64, org,
+			order_id);
+	return rc;
+}
+
+/* ---- reference data ---- */
+
+static const char *orders_opt_text(json_t *body, const char *key)
+{
+	const char *v = json_string_value(json_object_get(body, key));
+	return v ? v : "";
+}
+
+int orders_add_person(struct app *app, int64_t org, json_t *body, struct orders_result *out)
+{
+	memset(out, 0, sizeof *out);
+	struct rstore_person p = {
+		.surname = orders_opt_text(body, "surname"),
+		.first_name = orders_opt_text(body, "first_name"),
+		.patronymic = orders_opt_text(body, "patronymic"),
+		.birth_date = orders_opt_text(body, "birth_date"),
+		.gender = orders_opt_text(body, "gender"),
+		.phone = orders_opt_text(body, "phone"),
+		.email = orders_opt_text(body, "email"),
+	};
+	if (!orders_text_ok(p.surname, ORDERS_TEXT_MAX) ||
+	    !orders_text_ok(p.first_name, ORDERS_TEXT_MAX))
+		return orders_fail(out, PARTA_EVALIDATION, "Укажите фамилию и имя (до 200 байт)");
+	const char *optional[] = {p.patronymic, p.phone, p.email};
+	for (size_t i = 0; i < 3; i++)
+		if (optional[i][0] != '\0' && !orders_text_ok(optional[i], ORDERS_TEXT_MAX))
+			return orders_fail(out, PARTA_EVALIDATION,
+					   "Отчество, телефон и e-mail: текст до 200 байт");
+	if (p.birth_date[0] != '\0' && !orders_date_valid(p.birth_date))
+		return orders_fail(out, PARTA_EVALIDATION, "Дата рождения: ГГГГ-ММ-ДД");
+	if (strcmp(p.gender, "") != 0 && strcmp(p.gender, "m") != 0 && strcmp(p.gender, "f") != 0)
+		return orders_fail(out, PARTA_EVALIDATION, "Пол: m или f");
+	return rstore_person_insert(app->db, org, &p, app_now(app), &out->id);
+}
+
+static int orders_add_named(struct app *app, int64_t org, enum rstore_ref kind, json_t *body,
+			    struct orders_result *out)
+{
+	memset(out, 0, sizeof *out);
+	const char *name = json_string_value(json_object_get(body, "name"));
+	const char *type = orders_opt_text(body, "position_type");
+	if (!orders_text_ok(name, ORDERS_TEXT_MAX))
+		return orders_fail(out, PARTA_EVALIDATION, "Укажите название (до 200 байт)");
+	if (kind == RSTORE_POSITION && !orders_text_ok(type, ORDERS_TEXT_MAX))
+		return orders_fail(out, PARTA_EVALIDATION,
+				   "Укажите тип должности («Педагогический состав» …)");
+	int rc = rstore_named_insert(app->db, org, kind, name, type, &out->id);
+	if (rc == PARTA_ECONFLICT)
+		return orders_fail(out, rc, "Такое название уже есть");
+	return rc;
+}
+
+int orders_add_subject(struct app *app, int64_t org, json_t *body, struct orders_result *out)
+{
+	return orders_add_named(app, org, RSTORE_SUBJECT, body, out);
+}
+
+int orders_add_position(struct app *app, int64_t org, json_t *body, struct orders_result *out)
+{
+	return orders_add_named(app, org, RSTORE_POSITION, body, out);
+}

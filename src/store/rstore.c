@@ -1,0 +1,394 @@
+#include "rstore.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/err.h"
+
+static int rstore_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return PARTA_OK;
+	return rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY
+		       ? PARTA_ECONFLICT
+		       : PARTA_EIO;
+}
+
+static int rstore_exists(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return PARTA_OK;
+	return rc == SQLITE_DONE ? PARTA_ENOTFOUND : PARTA_EIO;
+}
+
+int rstore_owned(struct db *db, int64_t org, enum rstore_ref kind, int64_t id)
+{
+	static const char *const sql[] = {
+		[RSTORE_PERSON] = "SELECT 1 FROM persons WHERE id = ? AND org_id = ?",
+		[RSTORE_SUBJECT] = "SELECT 1 FROM subjects WHERE id = ? AND org_id = ?",
+		[RSTORE_POSITION] = "SELECT 1 FROM positions WHERE id = ? AND org_id = ?",
+		[RSTORE_CLASS] = "SELECT 1 FROM roster_ids WHERE id = ? AND org_id = ? AND kind = 'class'",
+		[RSTORE_LOAD] = "SELECT 1 FROM roster_ids WHERE id = ? AND org_id = ? AND kind = 'load'",
+	};
+	sqlite3_stmt *st = db_stmt(db, sql[kind]);
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, org);
+	return rstore_exists(st);
+}
+
+int rstore_alloc_id(struct db *db, int64_t org, enum rstore_ref kind, int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO roster_ids(org_id, kind) VALUES (?, ?)");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, org);
+	sqlite3_bind_text(st, 2, kind == RSTORE_CLASS ? "class" : "load", -1, SQLITE_STATIC);
+	int rc = rstore_done(st);
+	if (rc == PARTA_OK)
+		*id = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
+}
+
+int rstore_person_insert(struct db *db, int64_t org, const struct rstore_person *p, int64_t now,
+			 int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO persons(org_id, surname, first_name, "
+				       "patronymic, birth_date, gender, phone, email, created_at) "
+				       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, org);
+	const char *fields[] = {p->surname, p->first_name, p->patronymic, p->birth_date,
+				p->gender,  p->phone,	   p->email};
+	for (int i = 0; i < 7; i++)
+		sqlite3_bind_text(st, i + 2, fields[i] ? fields[i] : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, now);
+	int rc = rstore_done(st);
+	if (rc == PARTA_OK)
+		*id = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
+}
+
+int rstore_named_insert(struct db *db, int64_t org, enum rstore_ref kind, const char *name,
+			const char *position_type, int64_t *id)
+{
+	sqlite3_stmt *st =
+		kind == RSTORE_SUBJECT
+			? db_stmt(db, "INSERT INTO subjects(org_id, name) VALUES (?, ?)")
+			: db_stmt(db, "INSERT INTO positions(org_id, name, position_type) "
+				      "VALUES (?, ?, ?)");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, org);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	if (kind == RSTORE_POSITION)
+		sqlite3_bind_text(st, 3, position_type, -1, SQLITE_STATIC);
+	int rc = rstore_done(st);
+	if (rc == PARTA_OK)
+		*id = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
+}
+
+int rstore_active_orders(struct db *db, int64_t org, json_t **out)
+{
+	*out = NULL;
+	sqlite3_stmt *st = db_stmt(db, "SELECT id, number, payload FROM orders "
+				       "WHERE org_id = ? AND status = 'applied' ORDER BY id");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, org);
+	json_t *list = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *payload = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
+		if (payload == NULL)
+			break;
+		json_array_append_new(list, json_pack("{s:I,s:s,s:o}", "id",
+						      (json_int_t)sqlite3_column_int64(st, 0),
+						      "number", sqlite3_column_text(st, 1),
+						      "payload", payload));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return PARTA_EIO;
+	}
+	*out = list;
+	return PARTA_OK;
+}
+
+int rstore_order_insert(struct db *db, int64_t org, const char *number, const char *date,
+			const char *effective_date, const char *kind, const char *payload,
+			int64_t created_by, int64_t now, int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO orders(org_id, number, order_date, "
+				       "effective_date, kind, payload, created_by, created_at) "
+				       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, org);
+	sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, effective_date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, payload, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, created_by);
+	sqlite3_bind_int64(st, 8, now);
+	int rc = rstore_done(st);
+	if (rc == PARTA_OK)
+		*id = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
+}
+
+int rstore_order_status(struct db *db, int64_t org, int64_t id, char status[16])
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT status FROM orders WHERE id = ? AND org_id = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, org);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(status, 16, "%s", sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return PARTA_OK;
+	return rc == SQLITE_DONE ? PARTA_ENOTFOUND : PARTA_EIO;
+}
+
+int rstore_order_cancel(struct db *db, int64_t id, int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE orders SET status = 'cancelled', cancelled_at = ? "
+				       "WHERE id = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, id);
+	return rstore_done(st);
+}
+
+int rstore_order_numbers(struct db *db, int64_t org, const int64_t *ids, size_t n, json_t **out)
+{
+	*out = json_array();
+	sqlite3_stmt *st = db_stmt(db, "SELECT number FROM orders WHERE id = ? AND org_id = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, 1, ids[i]);
+		sqlite3_bind_int64(st, 2, org);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			json_array_append_new(
+				*out, json_pack("{s:I,s:s}", "id", (json_int_t)ids[i], "number",
+						sqlite3_column_text(st, 0)));
+		sqlite3_reset(st);
+	}
+	return PARTA_OK;
+}
+
+int rstore_event_insert(struct db *db, int64_t org, int64_t order_id, const char *action,
+			const struct roster_touched *touched, int64_t now, int64_t *id)
+{
+	json_t *ids = json_array();
+	for (size_t i = 0; i < touched->nclass_ids; i++)
+		json_array_append_new(ids, json_integer(touched->class_ids[i]));
+	char *text = json_dumps(ids, JSON_COMPACT);
+	json_decref(ids);
+	if (text == NULL)
+		return PARTA_ENOMEM;
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO roster_events(org_id, order_id, action, "
+				       "class_ids, staff, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+	int rc = PARTA_EIO;
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, org);
+		sqlite3_bind_int64(st, 2, order_id);
+		sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, touched->staff);
+		sqlite3_bind_int64(st, 6, now);
+		rc = rstore_done(st);
+		if (rc == PARTA_OK)
+			*id = sqlite3_last_insert_rowid(db_handle(db));
+	}
+	free(text);
+	return rc;
+}
+
+static int rstore_exec_org(struct db *db, const char *sql, int64_t org)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, org);
+	return rstore_done(st);
+}
+
+/* Binds (org, a, b, c) as far as the statement has parameters and runs it. */
+static int rstore_row(struct db *db, const char *sql, int64_t org, int64_t a, int64_t b,
+		      int64_t c)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (st == NULL)
+		return PARTA_EIO;
+	int64_t v[] = {org, a, b, c};
+	int n = sqlite3_bind_parameter_count(st);
+	for (int i = 0; i < n && i < 4; i++)
+		sqlite3_bind_int64(st, i + 1, v[i]);
+	return rstore_done(st);
+}
+
+static int rstore_class_row(struct db *db, int64_t org, const struct roster_class *c)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO classes(id, org_id, name, year, parallel, "
+				       "homeroom_id, open) VALUES (?, ?, ?, ?, ?, ?, ?)");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, c->id);
+	sqlite3_bind_int64(st, 2, org);
+	sqlite3_bind_text(st, 3, c->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, c->year);
+	sqlite3_bind_int(st, 5, c->parallel);
+	if (c->homeroom)
+		sqlite3_bind_int64(st, 6, c->homeroom);
+	else
+		sqlite3_bind_null(st, 6);
+	sqlite3_bind_int(st, 7, c->open);
+	return rstore_done(st);
+}
+
+static int rstore_load_row(struct db *db, int64_t org, const struct roster_load *l)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO loads(id, org_id, class_id, subject_id, "
+				       "teacher_id) VALUES (?, ?, ?, ?, ?)");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, l->id);
+	sqlite3_bind_int64(st, 2, org);
+	sqlite3_bind_int64(st, 3, l->class_id);
+	sqlite3_bind_int64(st, 4, l->subject);
+	if (l->teacher)
+		sqlite3_bind_int64(st, 5, l->teacher);
+	else
+		sqlite3_bind_null(st, 5);
+	return rstore_done(st);
+}
+
+int rstore_materialize(struct db *db, int64_t org, const struct roster *r)
+{
+	/* Children before parents, for the foreign keys. */
+	static const char *const clear[] = {
+		"DELETE FROM load_students WHERE load_id IN (SELECT id FROM loads WHERE org_id = ?)",
+		"DELETE FROM loads WHERE org_id = ?",
+		"DELETE FROM enrolments WHERE org_id = ?",
+		"DELETE FROM guardians WHERE org_id = ?",
+		"DELETE FROM staff WHERE org_id = ?",
+		"DELETE FROM classes WHERE org_id = ?",
+	};
+	int rc = PARTA_OK;
+	for (size_t i = 0; i < sizeof clear / sizeof clear[0] && rc == PARTA_OK; i++)
+		rc = rstore_exec_org(db, clear[i], org);
+	for (size_t i = 0; i < r->nclasses && rc == PARTA_OK; i++)
+		rc = rstore_class_row(db, org, &r->classes[i]);
+	for (size_t i = 0; i < r->nenrolments && rc == PARTA_OK; i++)
+		rc = rstore_row(db, "INSERT INTO enrolments(org_id, student_id, class_id) "
+				    "VALUES (?, ?, ?)",
+				org, r->enrolments[i].student, r->enrolments[i].class_id, 0);
+	for (size_t i = 0; i < r->nstaff && rc == PARTA_OK; i++)
+		rc = rstore_row(db, "INSERT INTO staff(org_id, person_id, position_id) "
+				    "VALUES (?, ?, ?)",
+				org, r->staff[i].person, r->staff[i].position, 0);
+	for (size_t i = 0; i < r->nguardians && rc == PARTA_OK; i++)
+		rc = rstore_row(db, "INSERT INTO guardians(org_id, parent_id, student_id) "
+				    "VALUES (?, ?, ?)",
+				org, r->guardians[i].parent, r->guardians[i].student, 0);
+	for (size_t i = 0; i < r->nloads && rc == PARTA_OK; i++) {
+		const struct roster_load *l = &r->loads[i];
+		rc = rstore_load_row(db, org, l);
+		for (size_t k = 0; k < l->nsubgroup && rc == PARTA_OK; k++)
+			rc = rstore_row(db, "INSERT INTO load_students(load_id, student_id) "
+					    "SELECT ?2, ?3 FROM loads WHERE org_id = ?1 AND id = ?2",
+					org, l->id, l->subgroup[k], 0);
+	}
+	return rc;
+}
+
+/* Runs a query bound to (org[, after]) and turns each row into an object keyed by column
+ * name; integer columns stay integers, NULL becomes null. */
+static int rstore_rows_json(struct db *db, const char *sql, int64_t org, int64_t after,
+			    json_t **out)
+{
+	*out = NULL;
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, org);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, after);
+	json_t *list = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *row = json_object();
+		for (int c = 0; c < sqlite3_column_count(st); c++) {
+			json_t *v;
+			switch (sqlite3_column_type(st, c)) {
+			case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, c)); break;
+			case SQLITE_NULL: v = json_null(); break;
+			default: v = json_string((const char *)sqlite3_column_text(st, c)); break;
+			}
+			json_object_set_new(row, sqlite3_column_name(st, c), v);
+		}
+		json_array_append_new(list, row);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return PARTA_EIO;
+	}
+	*out = list;
+	return PARTA_OK;
+}
+
+int rstore_list(struct db *db, int64_t org, const char *what, json_t **out)
+{
+	static const struct {
+		const char *what, *sql;
+	} lists[] = {
+		{"persons", "SELECT id, surname, first_name, patronymic, birth_date, gender, phone, "
+			    "email FROM persons WHERE org_id = ? ORDER BY surname, first_name, id"},
+		{"subjects", "SELECT id, name FROM subjects WHERE org_id = ? ORDER BY name"},
+		{"positions", "SELECT id, name, position_type FROM positions WHERE org_id = ? "
+			      "ORDER BY name"},
+		{"classes", "SELECT id, name, year, parallel, homeroom_id, open FROM classes "
+			    "WHERE org_id = ? ORDER BY year, parallel, name"},
+		{"enrolments", "SELECT student_id, class_id FROM enrolments WHERE org_id = ? "
+			       "ORDER BY class_id, student_id"},
+		{"staff", "SELECT person_id, position_id FROM staff WHERE org_id = ? "
+			  "ORDER BY person_id"},
+		{"guardians", "SELECT parent_id, student_id FROM guardians WHERE org_id = ? "
+			      "ORDER BY student_id, parent_id"},
+		{"loads", "SELECT l.id, l.class_id, l.subject_id, l.teacher_id, "
+			  "(SELECT json_group_array(student_id) FROM load_students s "
+			  " WHERE s.load_id = l.id) AS subgroup FROM loads l WHERE l.org_id = ? "
+			  "ORDER BY l.id"},
+		{"orders", "SELECT id, number, order_date, effective_date, kind, payload, status, "
+			   "created_at, cancelled_at FROM orders WHERE org_id = ? ORDER BY id"},
+	};
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+		if (strcmp(lists[i].what, what) == 0)
+			return rstore_rows_json(db, lists[i].sql, org, 0, out);
+	return PARTA_ENOTFOUND;
+}
+
+int rstore_events(struct db *db, int64_t org, int64_t after, json_t **out)
+{
+	return rstore_rows_json(db,
+				"SELECT id, order_id, action, class_ids, staff, created_at "
+				"FROM roster_events WHERE org_id = ? AND id > ? ORDER BY id LIMIT 1000",
+				org, after, out);
+}

@@ -1,0 +1,56 @@
+/* rstore.h — the roster in the store: reference data (persons, subjects, positions), orders,
+ * roster events and the materialized roster tables.
+ *
+ * Every function takes the organisation and touches only its rows. They run inside the
+ * caller's transaction. Errors: PARTA_ENOTFOUND (no such row in this organisation),
+ * PARTA_ECONFLICT (a unique key), PARTA_EIO. JSON results are new references the caller
+ * releases with json_decref. */
+#ifndef PARTA_STORE_RSTORE_H
+#define PARTA_STORE_RSTORE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../core/roster.h"
+#include "db.h"
+
+enum rstore_ref { RSTORE_PERSON, RSTORE_SUBJECT, RSTORE_POSITION, RSTORE_CLASS, RSTORE_LOAD };
+
+/* PARTA_OK when the row `id` of that kind belongs to `org`. Classes and loads count as
+ * belonging once their id was allocated for the organisation. */
+int rstore_owned(struct db *db, int64_t org, enum rstore_ref kind, int64_t id);
+
+/* A new id for a class or a load of `org`. */
+int rstore_alloc_id(struct db *db, int64_t org, enum rstore_ref kind, int64_t *id);
+
+struct rstore_person {
+	const char *surname, *first_name, *patronymic, *birth_date, *gender, *phone, *email;
+};
+int rstore_person_insert(struct db *db, int64_t org, const struct rstore_person *p, int64_t now,
+			 int64_t *id);
+int rstore_named_insert(struct db *db, int64_t org, enum rstore_ref kind, const char *name,
+			const char *position_type, int64_t *id);
+
+/* The organisation's active orders in issue order: [{"id","number","payload"}]. */
+int rstore_active_orders(struct db *db, int64_t org, json_t **out);
+
+int rstore_order_insert(struct db *db, int64_t org, const char *number, const char *date,
+			const char *effective_date, const char *kind, const char *payload,
+			int64_t created_by, int64_t now, int64_t *id);
+/* Status ("applied"/"cancelled") of an order of `org`; PARTA_ENOTFOUND otherwise. */
+int rstore_order_status(struct db *db, int64_t org, int64_t id, char status[16]);
+int rstore_order_cancel(struct db *db, int64_t id, int64_t now);
+/* The numbers of the given orders, as a JSON array of strings, in the given order. */
+int rstore_order_numbers(struct db *db, int64_t org, const int64_t *ids, size_t n, json_t **out);
+
+int rstore_event_insert(struct db *db, int64_t org, int64_t order_id, const char *action,
+			const struct roster_touched *touched, int64_t now, int64_t *id);
+
+/* Rewrites the materialized roster tables of `org` to hold exactly `r`. */
+int rstore_materialize(struct db *db, int64_t org, const struct roster *r);
+
+/* Listings for the API. */
+int rstore_list(struct db *db, int64_t org, const char *what, json_t **out);
+int rstore_events(struct db *db, int64_t org, int64_t after, json_t **out);
+
+#endif

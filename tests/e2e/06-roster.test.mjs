@@ -1,0 +1,164 @@
+// The roster API: reference data, every order kind through HTTP, cancellation (with and
+// without dependents), roster events, validation, and organisation scoping.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, login } from './lib/server.mjs';
+
+const OTHER_ADMIN = { login: 'other', password: 'other-password', name: 'Другой Админ', org: 'Гимназия №2', role: 'admin' };
+const TEACHER = { login: 'teacher', password: 'teacher-password', name: 'Учитель', role: 'staff' };
+let srv, admin, org;
+
+before(async () => {
+  srv = await startServer({ users: [OTHER_ADMIN, TEACHER] });
+  admin = await login(srv.url);
+  org = admin.body.account.org.id;
+});
+after(async () => { await srv.stop(); });
+
+async function call(method, path, body, session = admin) {
+  const r = await fetch(srv.url + path, {
+    method,
+    headers: { authorization: `Bearer ${session.body.token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: r.status, body: r.status === 204 ? null : await r.json() };
+}
+const base = () => `/api/v1/orgs/${org}`;
+let orderNo = 0;
+const order = (kind, fields) => call('POST', `${base()}/orders`, {
+  kind, number: `П-${++orderNo}`, date: '2026-09-01', ...fields,
+});
+async function created(promise) {
+  const r = await promise;
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body;
+}
+const person = async (surname, first_name, extra = {}) =>
+  (await created(call('POST', `${base()}/persons`, { surname, first_name, ...extra }))).id;
+
+const ids = {};
+test('reference data: persons, subjects, positions', async () => {
+  ids.anna = await person('Иванова', 'Анна', { patronymic: 'Сергеевна', gender: 'f', birth_date: '2010-03-14' });
+  ids.boris = await person('Иванов', 'Борис', { gender: 'm' });
+  ids.petrov = await person('Петров', 'Пётр', { patronymic: 'Петрович' });
+  ids.mother = await person('Иванова', 'Елена');
+  ids.english = (await created(call('POST', `${base()}/subjects`, { name: 'Английский язык' }))).id;
+  ids.teacher = (await created(call('POST', `${base()}/positions`, { name: 'Учитель', position_type: 'Педагогический состав' }))).id;
+  const dup = await call('POST', `${base()}/subjects`, { name: 'Английский язык' });
+  assert.equal(dup.status, 409);
+  const bad = await call('POST', `${base()}/persons`, { surname: 'Без имени' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.body.error.message, /фамилию и имя/);
+  const badDate = await call('POST', `${base()}/persons`, { surname: 'А', first_name: 'Б', birth_date: '2010-02-30' });
+  assert.equal(badDate.status, 422);
+  const list = await call('GET', `${base()}/persons`);
+  assert.deepEqual(list.body.persons.map((p) => p.surname), ['Иванов', 'Иванова', 'Иванова', 'Петров']);
+});
+
+test('orders build the roster and each records a roster event naming touched classes', async () => {
+  const cls = await created(order('class_create', { name: '10А', year: 2026, parallel: 10 }));
+  ids.c10a = cls.order.payload.class_id;
+  assert.ok(ids.c10a > 0);
+  assert.deepEqual(cls.touched, { class_ids: [ids.c10a], staff: false });
+  ids.c10b = (await created(order('class_create', { name: '10Б', year: 2026, parallel: 10 }))).order.payload.class_id;
+  const hire = await created(order('hire', { person_id: ids.petrov, position_id: ids.teacher }));
+  assert.equal(hire.touched.staff, true);
+  ids.enrolAnna = (await created(order('enrol', { person_id: ids.anna, class_id: ids.c10a }))).order.id;
+  await created(order('enrol', { person_id: ids.boris, class_id: ids.c10a }));
+  await created(order('homeroom', { person_id: ids.petrov, class_id: ids.c10a }));
+  await created(order('guardian_add', { person_id: ids.mother, student_id: ids.anna }));
+  await created(order('guardian_add', { person_id: ids.mother, student_id: ids.boris }));
+  const load = await created(order('load_set', { class_id: ids.c10a, subject_id: ids.english, person_id: ids.petrov, subgroup: [ids.anna] }));
+  ids.load = load.order.payload.load_id;
+  const transfer = await created(order('transfer', { person_id: ids.anna, class_id: ids.c10b }));
+  ids.transfer = transfer.order.id;
+  assert.deepEqual(transfer.touched.class_ids, [ids.c10a, ids.c10b].sort((a, b) => a - b));
+  const withdraw = await created(order('withdraw', { person_id: ids.boris }));
+  ids.withdraw = withdraw.order.id;
+
+  const roster = (await call('GET', `${base()}/roster`)).body;
+  assert.deepEqual(roster.classes.map((c) => [c.name, c.homeroom_id, c.open]), [['10А', ids.petrov, 1], ['10Б', null, 1]]);
+  assert.deepEqual(roster.enrolments, [{ student_id: ids.anna, class_id: ids.c10b }]);
+  assert.deepEqual(roster.staff, [{ person_id: ids.petrov, position_id: ids.teacher }]);
+  assert.equal(roster.guardians.length, 2);
+  assert.deepEqual(roster.loads.map((l) => [l.id, l.teacher_id, JSON.parse(l.subgroup)]), [[ids.load, ids.petrov, [ids.anna]]]);
+
+  const events = (await call('GET', `${base()}/roster/events?after=0`)).body.events;
+  assert.equal(events.length, 11);
+  assert.ok(events.every((e) => e.action === 'applied'));
+  const later = (await call('GET', `${base()}/roster/events?after=${events[9].id}`)).body.events;
+  assert.deepEqual(later.map((e) => e.order_id), [ids.withdraw]);
+});
+
+test('cancelling a withdrawal brings the student back, as if it was never issued', async () => {
+  const r = await call('POST', `${base()}/orders/${ids.withdraw}/cancel`, {});
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual(r.body.touched, { class_ids: [ids.c10a], staff: false });
+  const roster = (await call('GET', `${base()}/roster`)).body;
+  assert.ok(roster.enrolments.some((e) => e.student_id === ids.boris && e.class_id === ids.c10a));
+  const again = await call('POST', `${base()}/orders/${ids.withdraw}/cancel`, {});
+  assert.equal(again.status, 409);
+  assert.match(again.body.error.message, /уже отменён/);
+  const orders = (await call('GET', `${base()}/orders`)).body.orders;
+  assert.equal(orders.find((o) => o.id === ids.withdraw).status, 'cancelled', 'kept forever');
+  const events = (await call('GET', `${base()}/roster/events`)).body.events;
+  assert.equal(events.at(-1).action, 'cancelled');
+});
+
+test('a cancel with later dependent orders is refused with 409 naming them; nothing changes', async () => {
+  const before = (await call('GET', `${base()}/roster`)).body;
+  const r = await call('POST', `${base()}/orders/${ids.enrolAnna}/cancel`, {});
+  assert.equal(r.status, 409);
+  assert.equal(r.body.error.code, 'dependent_orders');
+  // Anna's transfer and the subgroup load that needs her enrolled in 10А.
+  const numbers = r.body.error.dependents.map((d) => d.id);
+  assert.ok(numbers.includes(ids.transfer), JSON.stringify(r.body.error.dependents));
+  assert.ok(r.body.error.dependents.every((d) => /^П-\d+$/.test(d.number)));
+  assert.deepEqual((await call('GET', `${base()}/roster`)).body, before);
+});
+
+test('refused and malformed orders: 409 or 422 with a Russian reason, nothing stored', async () => {
+  const count = (await call('GET', `${base()}/orders`)).body.orders.length;
+  const cases = [
+    [order('enrol', { person_id: ids.anna, class_id: ids.c10a }), 409, /уже зачислен/],
+    [order('promote', { person_id: ids.anna }), 422, /Неизвестный вид/],
+    [call('POST', `${base()}/orders`, { kind: 'withdraw', number: 'X', date: '2026-13-01', person_id: ids.anna }), 422, /ГГГГ-ММ-ДД/],
+    [call('POST', `${base()}/orders`, { kind: 'withdraw', date: '2026-09-01', person_id: ids.anna }), 422, /Номер приказа/],
+    [order('enrol', { person_id: 999999, class_id: ids.c10a }), 422, /не найден/],
+    [order('enrol', { person_id: 'x', class_id: ids.c10a }), 422, /person_id/],
+    [order('class_create', { name: '', year: 2026, parallel: 1 }), 422, /Название класса/],
+  ];
+  for (const [promise, status, why] of cases) {
+    const r = await promise;
+    assert.equal(r.status, status, JSON.stringify(r.body));
+    assert.match(r.body.error.message, why);
+  }
+  assert.equal((await call('GET', `${base()}/orders`)).body.orders.length, count);
+  assert.equal((await call('POST', `${base()}/orders/999999/cancel`, {})).status, 404);
+});
+
+test('organisation scoping: other organisations are invisible, non-admins are refused', async () => {
+  const other = await login(srv.url, OTHER_ADMIN.login, OTHER_ADMIN.password);
+  const otherOrg = other.body.account.org.id;
+  assert.notEqual(otherOrg, org);
+  for (const path of ['/roster', '/persons', '/orders', '/roster/events']) {
+    const r = await call('GET', `${base()}${path}`, undefined, other);
+    assert.equal(r.status, 404, path);
+  }
+  assert.equal((await call('POST', `${base()}/orders/${ids.transfer}/cancel`, {}, other)).status, 404);
+  // Ids of this organisation are unknown there, exactly like ids that do not exist.
+  const stranger = await call('POST', `/api/v1/orgs/${otherOrg}/subjects`, { name: 'Физика' }, other);
+  assert.equal(stranger.status, 201);
+  const cross = await call('POST', `/api/v1/orgs/${otherOrg}/orders`, {
+    kind: 'hire', number: '1', date: '2026-09-01', person_id: ids.petrov, position_id: ids.teacher,
+  }, other);
+  assert.equal(cross.status, 422);
+  assert.match(cross.body.error.message, /не найден/);
+  assert.deepEqual((await call('GET', `/api/v1/orgs/${otherOrg}/persons`, undefined, other)).body.persons, []);
+
+  const teacher = await login(srv.url, TEACHER.login, TEACHER.password);
+  assert.equal((await call('GET', `${base()}/roster`, undefined, teacher)).status, 403);
+  const anon = await fetch(srv.url + `${base()}/roster`);
+  assert.equal(anon.status, 401);
+  assert.equal((await call('GET', `/api/v1/orgs/abc/roster`)).status, 404);
+});
