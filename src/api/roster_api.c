@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/bundle.h"
 #include "../app/orders.h"
 #include "../core/err.h"
 #include "../store/rstore.h"
@@ -175,5 +176,34 @@ int api_roster_events(struct srv *srv, struct http_req *req, const struct auth_c
 		return API_DONE;
 	}
 	http_json(&req->resp, 200, json_pack("{s:o}", "events", list));
+	return API_DONE;
+}
+
+int api_roster_export(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	(void)who;
+	json_t *bundle;
+	int rc = bundle_export(srv_app(srv), api_param_id(req, "org"), &bundle);
+	if (rc != PARTA_OK) {
+		http_error(&req->resp, rc, "internal", "Внутренняя ошибка сервера");
+		return API_DONE;
+	}
+	http_json(&req->resp, 200, bundle);
+	return API_DONE;
+}
+
+int api_roster_import(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	(void)who;
+	json_t *body;
+	if (http_json_object(req, &body) != PARTA_OK)
+		return API_DONE;
+	struct orders_result res;
+	int rc = bundle_import(srv_app(srv), api_param_id(req, "org"), body, &res);
+	json_decref(body);
+	if (rc != PARTA_OK)
+		return api_orders_error(req, rc, &res);
+	http_json(&req->resp, 200, json_pack("{s:I}", "orders", (json_int_t)res.id));
+	orders_result_free(&res);
 	return API_DONE;
 }

@@ -60,7 +60,7 @@ static bool orders_text_ok(const char *s, size_t max)
 
 /* Fills a core order from a stored or requested payload. `o->name` points into `payload`,
  * which must outlive the order; *subgroup (the caller frees) holds the subgroup ids. */
-static int orders_from_json(json_t *payload, int64_t id, struct roster_order *o,
+int orders_from_json(json_t *payload, int64_t id, struct roster_order *o,
 			    int64_t **subgroup, struct orders_result *out)
 {
 	memset(o, 0, sizeof *o);
@@ -178,7 +178,7 @@ static int orders_check_ref(struct app *app, int64_t org, enum rstore_ref kind, 
 	return rc;
 }
 
-static int orders_check_refs(struct app *app, int64_t org, const struct roster_order *o,
+int orders_check_refs(struct app *app, int64_t org, const struct roster_order *o,
 			     struct orders_result *out)
 {
 	int rc = orders_check_ref(app, org, RSTORE_PERSON, o->person, "Человек", out);
@@ -214,7 +214,7 @@ static int orders_commit_change(struct app *app, int64_t org, const struct roste
 }
 
 /* The header fields of an order request; fills out->why on failure. */
-static int orders_header(json_t *body, const char **number, const char **date,
+int orders_header(json_t *body, const char **number, const char **date,
 			 const char **effective, struct orders_result *out)
 {
 	*number = json_string_value(json_object_get(body, "number"));
@@ -333,6 +333,34 @@ int orders_issue(struct app *app, int64_t org, int64_t by, json_t *body,
 	if (rc == PARTA_OK)
 		log_msg(LOG_INFO, "orders", "issued org=%" PRId64 " order=%" PRId64 " classes=%zu",
 			org, out->id, out->touched.nclass_ids);
+	return rc;
+}
+
+int orders_rebuild(struct app *app, int64_t org, int64_t last_order, struct orders_result *out)
+{
+	struct orders_history h;
+	int rc = orders_history_load(app, org, &h, out);
+	if (rc != PARTA_OK)
+		return rc;
+	struct roster empty, after;
+	roster_init(&empty);
+	size_t nfailed = 0;
+	int64_t failed[64];
+	rc = roster_replay(h.orders, h.n, h.n, &after, failed, 64, &nfailed);
+	if (rc == PARTA_OK && nfailed > 0) {
+		rc = rstore_order_numbers(app->db, org, failed, nfailed < 64 ? nfailed : 64,
+					  &out->dependents);
+		if (rc == PARTA_OK)
+			rc = orders_fail(out, PARTA_EVALIDATION,
+					 "Приказы не применяются к составу (%zu), первый: %s",
+					 nfailed,
+					 json_string_value(json_object_get(
+						 json_array_get(out->dependents, 0), "number")));
+	}
+	if (rc == PARTA_OK && h.n > 0)
+		rc = orders_commit_change(app, org, &empty, &after, last_order, "applied", out);
+	roster_free(&after);
+	orders_history_free(&h);
 	return rc;
 }
 

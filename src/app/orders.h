@@ -40,4 +40,21 @@ int orders_add_person(struct app *app, int64_t org, json_t *body, struct orders_
 int orders_add_subject(struct app *app, int64_t org, json_t *body, struct orders_result *out);
 int orders_add_position(struct app *app, int64_t org, json_t *body, struct orders_result *out);
 
+/* ---- for the other use cases of the app layer (bundle.c) ---- */
+
+/* Validates number, date and effective date of an order request. */
+int orders_header(json_t *body, const char **number, const char **date, const char **effective,
+		  struct orders_result *out);
+/* Fills a core order from a payload; o->name points into `payload`; *subgroup is freed by
+ * the caller. */
+int orders_from_json(json_t *payload, int64_t id, struct roster_order *o, int64_t **subgroup,
+		     struct orders_result *out);
+/* Every id of the order belongs to the organisation. */
+int orders_check_refs(struct app *app, int64_t org, const struct roster_order *o,
+		      struct orders_result *out);
+/* Replays the stored active orders, writes the roster and one event (tied to `last_order`)
+ * touching everything that exists. PARTA_EVALIDATION when some order does not apply
+ * (out->dependents lists them). Runs in the caller's transaction. */
+int orders_rebuild(struct app *app, int64_t org, int64_t last_order, struct orders_result *out);
+
 #endif

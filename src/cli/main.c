@@ -9,6 +9,7 @@
 
 #include "../app/app.h"
 #include "../app/auth.h"
+#include "../app/bundle.h"
 #include "../core/err.h"
 #include "../net/server.h"
 #include "../store/db.h"
@@ -45,6 +46,8 @@ static void main_usage(FILE *out)
 	      "               PARTA_PASSWORD or the first line of standard input\n"
 	      "  user passwd  set a password: --login L (password as for user add)\n"
 	      "  check-db     run PRAGMA integrity_check on the database\n"
+	      "  export       write an organisation's roster as JSON: --org ID [--out FILE]\n"
+	      "  import       read a roster into an empty organisation: --org ID --format json FILE\n"
 	      "\n"
 	      "options (every command):\n"
 	      "  --config FILE       ini file (see parta --help-config)\n"
@@ -59,8 +62,23 @@ static void main_usage(FILE *out)
 
 struct main_args {
 	const char *command, *subcommand;
-	const char *org, *login, *name, *role;
+	const char *org, *login, *name, *role, *format, *out;
 };
+
+/* The slot of a command flag that takes a value, or NULL. */
+static const char **main_value_flag(const char *flag, struct main_args *args)
+{
+	const struct {
+		const char *name;
+		const char **slot;
+	} slots[] = {{"--org", &args->org},	  {"--login", &args->login},
+		     {"--name", &args->name},	  {"--role", &args->role},
+		     {"--format", &args->format}, {"--out", &args->out}};
+	for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
+		if (strcmp(flag, slots[i].name) == 0)
+			return slots[i].slot;
+	return NULL;
+}
 
 /* Parses flags into cfg (after the file and the environment) and args. 0 on success. */
 static int main_parse(int argc, char **argv, struct config *cfg, struct main_args *args)
@@ -109,14 +127,8 @@ static int main_parse(int argc, char **argv, struct config *cfg, struct main_arg
 			i++;
 		} else if (strcmp(a, "--test-mode") == 0) {
 			cfg->test_mode = true;
-		} else if ((strcmp(a, "--org") == 0 || strcmp(a, "--login") == 0 ||
-			    strcmp(a, "--name") == 0 || strcmp(a, "--role") == 0) &&
-			   next != NULL) {
-			const char **slot = a[2] == 'o' ? &args->org
-					    : a[2] == 'l' ? &args->login
-					    : a[2] == 'n' ? &args->name
-							  : &args->role;
-			*slot = next;
+		} else if (main_value_flag(a, args) != NULL && next != NULL) {
+			*main_value_flag(a, args) = next;
 			i++;
 		} else if (a[0] != '-' && args->command == NULL) {
 			args->command = a;
@@ -222,6 +234,67 @@ static int main_user(struct app *app, const struct main_args *args)
 	return 0;
 }
 
+static int64_t main_org_id(const struct main_args *args)
+{
+	char *end = NULL;
+	long long id = args->org ? strtoll(args->org, &end, 10) : 0;
+	return id > 0 && end && *end == '\0' ? (int64_t)id : 0;
+}
+
+static int main_export(struct app *app, const struct main_args *args)
+{
+	int64_t org = main_org_id(args);
+	if (org == 0) {
+		fputs("parta: export needs --org ID\n", stderr);
+		return 2;
+	}
+	json_t *bundle = NULL;
+	int rc = bundle_export(app, org, &bundle);
+	if (rc != PARTA_OK) {
+		fprintf(stderr, "parta: export failed: %s\n",
+			rc == PARTA_ENOTFOUND ? "no such organisation" : parta_strerror(rc));
+		return 1;
+	}
+	int flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER;
+	rc = args->out ? json_dump_file(bundle, args->out, flags) : json_dumpf(bundle, stdout, flags);
+	json_decref(bundle);
+	if (rc != 0) {
+		fprintf(stderr, "parta: cannot write %s\n", args->out ? args->out : "the output");
+		return 1;
+	}
+	return 0;
+}
+
+static int main_import(struct app *app, const struct main_args *args)
+{
+	int64_t org = main_org_id(args);
+	if (org == 0 || args->subcommand == NULL || args->format == NULL) {
+		fputs("parta: import needs --org ID --format json FILE\n", stderr);
+		return 2;
+	}
+	if (strcmp(args->format, "json") != 0) {
+		fprintf(stderr, "parta: unknown import format %s (json)\n", args->format);
+		return 2;
+	}
+	json_error_t jerr;
+	json_t *bundle = json_load_file(args->subcommand, JSON_REJECT_DUPLICATES, &jerr);
+	if (bundle == NULL) {
+		fprintf(stderr, "parta: %s:%d: %s\n", args->subcommand, jerr.line, jerr.text);
+		return 1;
+	}
+	struct orders_result res;
+	int rc = bundle_import(app, org, bundle, &res);
+	json_decref(bundle);
+	if (rc == PARTA_OK)
+		printf("imported %lld orders into organisation %lld\n", (long long)res.id,
+		       (long long)org);
+	else
+		fprintf(stderr, "parta: import refused, nothing changed: %s\n",
+			res.why[0] ? res.why : parta_strerror(rc));
+	orders_result_free(&res);
+	return rc == PARTA_OK ? 0 : 1;
+}
+
 static int main_demo_setup(struct app *app)
 {
 	struct account acc;
@@ -299,7 +372,8 @@ int main(int argc, char **argv)
 	log_set_level(cfg.log_level);
 	bool known = demo || strcmp(args.command, "serve") == 0 ||
 		     strcmp(args.command, "initdb") == 0 || strcmp(args.command, "user") == 0 ||
-		     strcmp(args.command, "check-db") == 0;
+		     strcmp(args.command, "check-db") == 0 || strcmp(args.command, "export") == 0 ||
+		     strcmp(args.command, "import") == 0;
 	if (!known) {
 		fprintf(stderr, "parta: unknown command %s (see parta --help)\n", args.command);
 		return 2;
@@ -316,6 +390,10 @@ int main(int argc, char **argv)
 		puts(rc == 0 ? "ok" : "integrity check failed");
 	} else if (strcmp(args.command, "user") == 0) {
 		rc = main_user(&app, &args);
+	} else if (strcmp(args.command, "export") == 0) {
+		rc = main_export(&app, &args);
+	} else if (strcmp(args.command, "import") == 0) {
+		rc = main_import(&app, &args);
 	} else {
 		rc = demo && main_demo_setup(&app) != 0 ? 1 : main_serve(&cfg, &app, demo);
 	}

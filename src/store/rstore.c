@@ -392,3 +392,51 @@ int rstore_events(struct db *db, int64_t org, int64_t after, json_t **out)
 				"FROM roster_events WHERE org_id = ? AND id > ? ORDER BY id LIMIT 1000",
 				org, after, out);
 }
+
+int rstore_org_get(struct db *db, int64_t org, json_t **out)
+{
+	json_t *rows;
+	int rc = rstore_rows_json(db,
+				  "SELECT name, type, profile, time_zone FROM orgs WHERE id = ?",
+				  org, 0, &rows);
+	if (rc != PARTA_OK)
+		return rc;
+	if (json_array_size(rows) != 1) {
+		json_decref(rows);
+		return PARTA_ENOTFOUND;
+	}
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return PARTA_OK;
+}
+
+int rstore_org_set(struct db *db, int64_t org, const char *type, const char *profile,
+		   const char *time_zone)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE orgs SET type = ?, profile = ?, time_zone = ? "
+				       "WHERE id = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, profile, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, time_zone, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, org);
+	return rstore_done(st);
+}
+
+int rstore_org_empty(struct db *db, int64_t org)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT (SELECT count(*) FROM persons WHERE org_id = ?1) + "
+				       "(SELECT count(*) FROM subjects WHERE org_id = ?1) + "
+				       "(SELECT count(*) FROM positions WHERE org_id = ?1) + "
+				       "(SELECT count(*) FROM orders WHERE org_id = ?1)");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, org);
+	int rc = sqlite3_step(st);
+	int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	if (n < 0)
+		return PARTA_EIO;
+	return n == 0 ? PARTA_OK : PARTA_ECONFLICT;
+}

@@ -49,6 +49,15 @@ int rstore_event_insert(struct db *db, int64_t org, int64_t order_id, const char
 /* Rewrites the materialized roster tables of `org` to hold exactly `r`. */
 int rstore_materialize(struct db *db, int64_t org, const struct roster *r);
 
+/* The organisation's descriptive fields, as {"name","type","profile","time_zone"}. */
+int rstore_org_get(struct db *db, int64_t org, json_t **out);
+/* Sets type, profile and time zone (CHECK constraints refuse unknown values: PARTA_EIO). */
+int rstore_org_set(struct db *db, int64_t org, const char *type, const char *profile,
+		   const char *time_zone);
+/* PARTA_OK when the organisation has no persons, subjects, positions or orders yet;
+ * PARTA_ECONFLICT otherwise. */
+int rstore_org_empty(struct db *db, int64_t org);
+
 /* Listings for the API. */
 int rstore_list(struct db *db, int64_t org, const char *what, json_t **out);
 int rstore_events(struct db *db, int64_t org, int64_t after, json_t **out);

@@ -2,14 +2,16 @@
 // without dependents), roster events, validation, and organisation scoping.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, login } from './lib/server.mjs';
+import { startServer, login, runParta } from './lib/server.mjs';
 
 const OTHER_ADMIN = { login: 'other', password: 'other-password', name: 'Другой Админ', org: 'Гимназия №2', role: 'admin' };
 const TEACHER = { login: 'teacher', password: 'teacher-password', name: 'Учитель', role: 'staff' };
+const THIRD = { login: 'third', password: 'third-password', name: 'Третий Админ', org: 'Лицей №3', role: 'admin' };
+const FOURTH = { login: 'fourth', password: 'fourth-password', name: 'Четвёртый Админ', org: 'Школа №4', role: 'admin' };
 let srv, admin, org;
 
 before(async () => {
-  srv = await startServer({ users: [OTHER_ADMIN, TEACHER] });
+  srv = await startServer({ users: [OTHER_ADMIN, TEACHER, THIRD, FOURTH] });
   admin = await login(srv.url);
   org = admin.body.account.org.id;
 });
@@ -161,4 +163,66 @@ test('organisation scoping: other organisations are invisible, non-admins are re
   const anon = await fetch(srv.url + `${base()}/roster`);
   assert.equal(anon.status, 401);
   assert.equal((await call('GET', `/api/v1/orgs/abc/roster`)).status, 404);
+});
+
+test('JSON bundle: export, import into an empty organisation, export again — the same document', async () => {
+  const exported = await call('GET', `${base()}/roster/export`);
+  assert.equal(exported.status, 200);
+  const a = exported.body;
+  assert.equal(a.format, 'parta-roster');
+  assert.equal(a.persons.length, 4);
+  assert.ok(a.persons.every((p) => /^p\d+$/.test(p.ref) && p.id === undefined));
+  assert.ok(a.orders.some((o) => o.status === 'cancelled'), 'cancelled orders travel too');
+  assert.deepEqual(a.orders[0], { number: 'П-1', date: '2026-09-01', effective_date: '2026-09-01', status: 'applied', kind: 'class_create', class: 'c1', name: '10А', year: 2026, parallel: 10 });
+
+  // The command line writes the same document (read through its own connection).
+  const cli = runParta(['export', '--db', srv.db, '--org', String(org)]);
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.deepEqual(JSON.parse(cli.stdout), a);
+
+  // Only into an organisation without a roster: the other one has a subject already.
+  const other = await login(srv.url, OTHER_ADMIN.login, OTHER_ADMIN.password);
+  const busy = await call('POST', `/api/v1/orgs/${other.body.account.org.id}/roster/import`, a, other);
+  assert.equal(busy.status, 409);
+
+  const third = await login(srv.url, THIRD.login, THIRD.password);
+  const thirdOrg = third.body.account.org.id;
+  const imported = await call('POST', `/api/v1/orgs/${thirdOrg}/roster/import`, a, third);
+  assert.equal(imported.status, 200, JSON.stringify(imported.body));
+  assert.equal(imported.body.orders, a.orders.length);
+  const b = (await call('GET', `/api/v1/orgs/${thirdOrg}/roster/export`, undefined, third)).body;
+  assert.equal(b.organisation.name, THIRD.org);
+  assert.deepEqual({ ...b, organisation: { ...b.organisation, name: a.organisation.name } }, a);
+  // The roster itself matches, class for class.
+  const r1 = (await call('GET', `${base()}/roster`)).body;
+  const r3 = (await call('GET', `/api/v1/orgs/${thirdOrg}/roster`, undefined, third)).body;
+  assert.deepEqual(r3.classes.map((c) => c.name), r1.classes.map((c) => c.name));
+  assert.equal(r3.enrolments.length, r1.enrolments.length);
+  assert.equal(r3.guardians.length, r1.guardians.length);
+  assert.equal(r3.loads.length, r1.loads.length);
+  // The import records a roster event, so chats will follow.
+  assert.equal((await call('GET', `/api/v1/orgs/${thirdOrg}/roster/events`, undefined, third)).body.events.length, 1);
+});
+
+test('a bad bundle is refused with the reason and changes nothing', async () => {
+  const a = (await call('GET', `${base()}/roster/export`)).body;
+  const fourth = await login(srv.url, FOURTH.login, FOURTH.password);
+  const path = `/api/v1/orgs/${fourth.body.account.org.id}/roster`;
+  const broken = structuredClone(a);
+  broken.organisation.profile = 'bars';
+  broken.orders.at(-1).person = 'p99';
+  const r = await call('POST', `${path}/import`, broken, fourth);
+  assert.equal(r.status, 422);
+  assert.match(r.body.error.message, /Неизвестная ссылка: p99/);
+  const after = (await call('GET', `${path}/export`, undefined, fourth)).body;
+  assert.deepEqual([after.persons, after.orders, after.organisation.profile], [[], [], 'sgo']);
+
+  const inconsistent = structuredClone(a);
+  inconsistent.orders = inconsistent.orders.filter((o) => o.kind !== 'class_create');
+  const r2 = await call('POST', `${path}/import`, inconsistent, fourth);
+  assert.equal(r2.status, 422);
+  const wrongFormat = await call('POST', `${path}/import`, { format: 'csv' }, fourth);
+  assert.equal(wrongFormat.status, 422);
+  assert.match(wrongFormat.body.error.message, /parta-roster/);
+  assert.deepEqual((await call('GET', `${path}/export`, undefined, fourth)).body.persons, []);
 });
