@@ -33,6 +33,8 @@ static const struct api_route api_routes[] = {
 	{HTTP_GET, "/api/v1/me", api_me, API_SESSION},
 	{HTTP_GET, "/api/v1/ws", api_ws_plain_get, API_SESSION},
 	{HTTP_POST, "/api/v1/test/clock", api_test_clock, API_TESTMODE},
+	{HTTP_GET, "/api/v1/orgs/{org}", api_org_get, API_ORG_ADMIN},
+	{HTTP_PATCH, "/api/v1/orgs/{org}", api_org_update, API_ORG_ADMIN},
 	{HTTP_GET, "/api/v1/orgs/{org}/persons", api_persons_list, API_ORG_ADMIN},
 	{HTTP_POST, "/api/v1/orgs/{org}/persons", api_persons_create, API_ORG_ADMIN},
 	{HTTP_GET, "/api/v1/orgs/{org}/subjects", api_subjects_list, API_ORG_ADMIN},

@@ -34,6 +34,8 @@ int api_orders_list(struct srv *srv, struct http_req *req, const struct auth_ctx
 int api_orders_issue(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_orders_cancel(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_roster(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_org_get(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_org_update(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_roster_export(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_roster_import(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_roster_events(struct srv *srv, struct http_req *req, const struct auth_ctx *who);

@@ -5,6 +5,7 @@
 
 #include "../app/bundle.h"
 #include "../app/orders.h"
+#include "../app/orgs.h"
 #include "../core/err.h"
 #include "../store/rstore.h"
 #include "api.h"
@@ -206,4 +207,36 @@ int api_roster_import(struct srv *srv, struct http_req *req, const struct auth_c
 	http_json(&req->resp, 200, json_pack("{s:I}", "orders", (json_int_t)res.id));
 	orders_result_free(&res);
 	return API_DONE;
+}
+
+int api_org_get(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	(void)who;
+	json_t *org;
+	int rc = orgs_get(srv_app(srv), api_param_id(req, "org"), &org);
+	if (rc != PARTA_OK) {
+		http_error(&req->resp, rc, "internal", "Внутренняя ошибка сервера");
+		return API_DONE;
+	}
+	http_json(&req->resp, 200, json_pack("{s:o}", "organisation", org));
+	return API_DONE;
+}
+
+int api_org_update(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	json_t *body;
+	if (http_json_object(req, &body) != PARTA_OK)
+		return API_DONE;
+	char why[160] = "";
+	int rc = orgs_update(srv_app(srv), api_param_id(req, "org"), body, why, sizeof why);
+	json_decref(body);
+	if (rc == PARTA_EVALIDATION) {
+		http_error(&req->resp, rc, "validation", why);
+		return API_DONE;
+	}
+	if (rc != PARTA_OK) {
+		http_error(&req->resp, rc, "internal", "Внутренняя ошибка сервера");
+		return API_DONE;
+	}
+	return api_org_get(srv, req, who);
 }

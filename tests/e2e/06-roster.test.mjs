@@ -226,3 +226,38 @@ test('a bad bundle is refused with the reason and changes nothing', async () => 
   assert.match(wrongFormat.body.error.message, /parta-roster/);
   assert.deepEqual((await call('GET', `${path}/export`, undefined, fourth)).body.persons, []);
 });
+
+test('organisation settings: type, profile, time zone, and the terminology of the type', async () => {
+  const r = await call('GET', base());
+  assert.equal(r.status, 200);
+  assert.deepEqual(
+    [r.body.organisation.type, r.body.organisation.profile, r.body.organisation.time_zone],
+    ['school', 'sgo', 'Europe/Moscow'],
+  );
+  assert.equal(r.body.organisation.terms.unit, 'Класс');
+  assert.equal(r.body.organisation.terms.homeroom, 'Классный руководитель');
+  const college = await call('PATCH', base(), { type: 'college', profile: 'bars', time_zone: 'Asia/Sakhalin' });
+  assert.equal(college.status, 200, JSON.stringify(college.body));
+  assert.deepEqual(
+    [college.body.organisation.type, college.body.organisation.profile, college.body.organisation.time_zone],
+    ['college', 'bars', 'Asia/Sakhalin'],
+  );
+  assert.deepEqual(
+    [college.body.organisation.terms.unit, college.body.organisation.terms.students, college.body.organisation.terms.homeroom],
+    ['Группа', 'Студенты', 'Куратор'],
+  );
+  for (const [body, why] of [
+    [{ type: 'university' }, /type/],
+    [{ profile: 'eljur' }, /profile/],
+    [{ time_zone: 'Mars/Olympus' }, /time_zone/],
+    [{ time_zone: '../../etc/passwd' }, /time_zone/],
+  ]) {
+    const bad = await call('PATCH', base(), body);
+    assert.equal(bad.status, 422, JSON.stringify(body));
+    assert.match(bad.body.error.message, why);
+  }
+  assert.equal((await call('GET', base())).body.organisation.type, 'college', 'refused changes change nothing');
+  const teacher = await login(srv.url, TEACHER.login, TEACHER.password);
+  assert.equal((await call('PATCH', base(), { type: 'school' }, teacher)).status, 403);
+  await call('PATCH', base(), { type: 'school', profile: 'sgo', time_zone: 'Europe/Moscow' });
+});
