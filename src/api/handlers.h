@@ -36,6 +36,9 @@ int api_orders_cancel(struct srv *srv, struct http_req *req, const struct auth_c
 int api_roster(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_org_get(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_org_update(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_lessons_create(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_lessons_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_lessons_delete(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_roster_export(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_roster_import(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_roster_events(struct srv *srv, struct http_req *req, const struct auth_ctx *who);

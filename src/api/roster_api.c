@@ -5,7 +5,9 @@
 
 #include "../app/bundle.h"
 #include "../app/orders.h"
+#include "../app/lessons.h"
 #include "../app/orgs.h"
+#include "../core/timetable.h"
 #include "../core/err.h"
 #include "../store/rstore.h"
 #include "api.h"
@@ -239,4 +241,61 @@ int api_org_update(struct srv *srv, struct http_req *req, const struct auth_ctx 
 		return API_DONE;
 	}
 	return api_org_get(srv, req, who);
+}
+
+int api_lessons_create(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	(void)who;
+	return api_create(srv, req, lessons_add);
+}
+
+/* The value of query parameter `name` (copied into buf, "" when absent). */
+static void api_query_value(const struct http_req *req, const char *name, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	size_t nlen = strlen(name);
+	for (const char *p = req->query; p && *p;) {
+		const char *end = strchr(p, '&');
+		size_t plen = end ? (size_t)(end - p) : strlen(p);
+		if (plen > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
+			snprintf(buf, len, "%.*s", (int)(plen - nlen - 1), p + nlen + 1);
+			return;
+		}
+		p = end ? end + 1 : p + plen;
+	}
+}
+
+int api_lessons_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	(void)who;
+	char from[16], to[16];
+	api_query_value(req, "from", from, sizeof from);
+	api_query_value(req, "to", to, sizeof to);
+	if ((from[0] && !timetable_date_valid(from)) || (to[0] && !timetable_date_valid(to))) {
+		http_error(&req->resp, PARTA_EVALIDATION, "validation",
+			   "Параметры from и to: даты ГГГГ-ММ-ДД");
+		return API_DONE;
+	}
+	json_t *list;
+	if (rstore_lessons(srv_app(srv)->db, api_param_id(req, "org"), from, to, &list) !=
+	    PARTA_OK) {
+		http_error(&req->resp, PARTA_EIO, "internal", "Внутренняя ошибка сервера");
+		return API_DONE;
+	}
+	http_json(&req->resp, 200, json_pack("{s:o}", "lessons", list));
+	return API_DONE;
+}
+
+int api_lessons_delete(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	(void)who;
+	int rc = lessons_delete(srv_app(srv), api_param_id(req, "org"),
+				api_param_id(req, "lesson"));
+	if (rc == PARTA_ENOTFOUND)
+		http_error(&req->resp, rc, "not_found", "Урок не найден");
+	else if (rc != PARTA_OK)
+		http_error(&req->resp, rc, "internal", "Внутренняя ошибка сервера");
+	else
+		http_json(&req->resp, 204, NULL);
+	return API_DONE;
 }

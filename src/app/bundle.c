@@ -7,6 +7,7 @@
 
 #include "../core/err.h"
 #include "../store/rstore.h"
+#include "lessons.h"
 #include "../util/log.h"
 
 #define BUNDLE_FORMAT "parta-roster"
@@ -116,6 +117,34 @@ static json_t *bundle_export_order(json_t *row, const struct bundle_maps *m)
 	return o;
 }
 
+/* Lessons with references instead of ids (classes are known from the orders). */
+static int bundle_export_lessons(struct app *app, int64_t org, const struct bundle_maps *m,
+				 json_t **out)
+{
+	json_t *rows;
+	int rc = rstore_lessons(app->db, org, "", "", &rows);
+	if (rc != PARTA_OK)
+		return rc;
+	*out = json_array();
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		const char *cls = map_ref(m->classes, json_object_get(row, "class_id"));
+		const char *subject = map_ref(m->subjects, json_object_get(row, "subject_id"));
+		const char *teacher = map_ref(m->persons, json_object_get(row, "teacher_id"));
+		json_array_append_new(
+			*out, json_pack("{s:s?,s:s?,s:s?,s:O,s:O,s:O,s:O}", "class", cls, "subject",
+					subject, "teacher", teacher, "date",
+					json_object_get(row, "date"), "start",
+					json_object_get(row, "start"), "end",
+					json_object_get(row, "end"), "topic",
+					json_object_get(row, "topic")));
+	}
+	json_decref(rows);
+	return PARTA_OK;
+}
+
 int bundle_export(struct app *app, int64_t org, json_t **out)
 {
 	*out = NULL;
@@ -146,11 +175,14 @@ int bundle_export(struct app *app, int64_t org, json_t **out)
 			json_array_append_new(exported, o);
 		}
 	}
+	json_t *lessons = NULL;
 	if (rc == PARTA_OK)
-		*out = json_pack("{s:s,s:i,s:O,s:O,s:O,s:O,s:O}", "format", BUNDLE_FORMAT,
+		rc = bundle_export_lessons(app, org, &m, &lessons);
+	if (rc == PARTA_OK)
+		*out = json_pack("{s:s,s:i,s:O,s:O,s:O,s:O,s:O,s:o}", "format", BUNDLE_FORMAT,
 				 "version", BUNDLE_VERSION, "organisation", organisation,
 				 "persons", persons, "subjects", subjects, "positions", positions,
-				 "orders", exported);
+				 "orders", exported, "lessons", lessons);
 	json_decref(exported);
 	json_decref(orders);
 	json_decref(positions);
@@ -328,6 +360,44 @@ static int bundle_import_order(struct app *app, int64_t org, json_t *o,
 	return rc;
 }
 
+/* Lessons after the orders, so that their class references are known. Optional. */
+static int bundle_import_lessons(struct app *app, int64_t org, json_t *lessons,
+				 const struct bundle_maps *m, struct orders_result *out)
+{
+	if (lessons == NULL)
+		return PARTA_OK;
+	if (!json_is_array(lessons))
+		return bundle_fail(out, PARTA_EVALIDATION, "lessons: ожидается массив", NULL);
+	size_t i;
+	json_t *l;
+	json_array_foreach(lessons, i, l)
+	{
+		const char *keys[][2] = {{"class", "class_id"}, {"subject", "subject_id"},
+					 {"teacher", "teacher_id"}};
+		json_t *const maps[] = {m->classes, m->subjects, m->persons};
+		json_t *body = json_pack("{s:O?,s:O?,s:O?,s:O?}", "date", json_object_get(l, "date"),
+					 "start", json_object_get(l, "start"), "end",
+					 json_object_get(l, "end"), "topic",
+					 json_object_get(l, "topic"));
+		for (size_t k = 0; k < 3; k++) {
+			const char *ref = json_string_value(json_object_get(l, keys[k][0]));
+			json_t *id = ref ? json_object_get(maps[k], ref) : NULL;
+			if (id != NULL)
+				json_object_set(body, keys[k][1], id);
+		}
+		struct orders_result res;
+		int rc = lessons_add(app, org, body, &res);
+		json_decref(body);
+		if (rc != PARTA_OK) {
+			snprintf(out->why, sizeof out->why, "Урок %zu: %.200s", i + 1, res.why);
+			orders_result_free(&res);
+			return rc;
+		}
+		orders_result_free(&res);
+	}
+	return PARTA_OK;
+}
+
 static int bundle_import_tx(struct app *app, int64_t org, json_t *bundle,
 			    const struct bundle_maps *m, struct orders_result *out)
 {
@@ -366,6 +436,8 @@ static int bundle_import_tx(struct app *app, int64_t org, json_t *bundle,
 				break;
 		}
 	}
+	if (rc == PARTA_OK)
+		rc = bundle_import_lessons(app, org, json_object_get(bundle, "lessons"), m, out);
 	if (rc == PARTA_OK)
 		rc = orders_rebuild(app, org, last, out);
 	out->id = (int64_t)json_array_size(orders);

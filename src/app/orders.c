@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../core/err.h"
+#include "../core/timetable.h"
 #include "../core/utf8.h"
 #include "../store/rstore.h"
 #include "../util/log.h"
@@ -33,24 +34,6 @@ void orders_result_free(struct orders_result *out)
 }
 
 /* ---- parsing ---- */
-
-/* Strict YYYY-MM-DD with a real day of a real month. */
-static bool orders_date_valid(const char *s)
-{
-	int y, m, d;
-	char tail;
-	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
-		return false;
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return !(m == 2 && d == 29 && !leap);
-}
 
 static bool orders_text_ok(const char *s, size_t max)
 {
@@ -224,7 +207,7 @@ int orders_header(json_t *body, const char **number, const char **date,
 		*effective = *date;
 	if (!orders_text_ok(*number, 32))
 		return orders_fail(out, PARTA_EVALIDATION, "Номер приказа: от 1 до 32 символов");
-	if (!orders_date_valid(*date) || !orders_date_valid(*effective))
+	if (!timetable_date_valid(*date) || !timetable_date_valid(*effective))
 		return orders_fail(out, PARTA_EVALIDATION,
 				   "Дата приказа и дата вступления в силу: ГГГГ-ММ-ДД");
 	return PARTA_OK;
@@ -453,7 +436,7 @@ int orders_add_person(struct app *app, int64_t org, json_t *body, struct orders_
 		if (optional[i][0] != '\0' && !orders_text_ok(optional[i], ORDERS_TEXT_MAX))
 			return orders_fail(out, PARTA_EVALIDATION,
 					   "Отчество, телефон и e-mail: текст до 200 байт");
-	if (p.birth_date[0] != '\0' && !orders_date_valid(p.birth_date))
+	if (p.birth_date[0] != '\0' && !timetable_date_valid(p.birth_date))
 		return orders_fail(out, PARTA_EVALIDATION, "Дата рождения: ГГГГ-ММ-ДД");
 	if (strcmp(p.gender, "") != 0 && strcmp(p.gender, "m") != 0 && strcmp(p.gender, "f") != 0)
 		return orders_fail(out, PARTA_EVALIDATION, "Пол: m или f");

@@ -119,6 +119,17 @@ const struct migration migrations[] = {
 	 "  student_id INTEGER NOT NULL REFERENCES persons(id),"
 	 "  PRIMARY KEY (load_id, student_id)"
 	 ");"},
+	{3,
+	 /* The timetable: local dates and wall-clock times in the organisation's time zone. */
+	 "CREATE TABLE lessons ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+	 "  class_id INTEGER NOT NULL, subject_id INTEGER NOT NULL REFERENCES subjects(id),"
+	 "  teacher_id INTEGER NOT NULL REFERENCES persons(id),"
+	 "  date TEXT NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL,"
+	 "  topic TEXT NOT NULL DEFAULT ''"
+	 ");"
+	 "CREATE INDEX lessons_org_date ON lessons(org_id, date, start);"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

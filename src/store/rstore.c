@@ -440,3 +440,65 @@ int rstore_org_empty(struct db *db, int64_t org)
 		return PARTA_EIO;
 	return n == 0 ? PARTA_OK : PARTA_ECONFLICT;
 }
+
+int rstore_lesson_insert(struct db *db, int64_t org, const struct rstore_lesson *l, int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO lessons(org_id, class_id, subject_id, "
+				       "teacher_id, date, start, end, topic) "
+				       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, org);
+	sqlite3_bind_int64(st, 2, l->class_id);
+	sqlite3_bind_int64(st, 3, l->subject_id);
+	sqlite3_bind_int64(st, 4, l->teacher_id);
+	sqlite3_bind_text(st, 5, l->date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, l->start, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, l->end, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, l->topic ? l->topic : "", -1, SQLITE_STATIC);
+	int rc = rstore_done(st);
+	if (rc == PARTA_OK)
+		*id = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
+}
+
+int rstore_lesson_delete(struct db *db, int64_t org, int64_t id)
+{
+	int rc = rstore_row(db, "DELETE FROM lessons WHERE org_id = ?1 AND id = ?2", org, id, 0, 0);
+	if (rc != PARTA_OK)
+		return rc;
+	return sqlite3_changes(db_handle(db)) == 1 ? PARTA_OK : PARTA_ENOTFOUND;
+}
+
+int rstore_lessons(struct db *db, int64_t org, const char *from, const char *to, json_t **out)
+{
+	*out = NULL;
+	sqlite3_stmt *st = db_stmt(db, "SELECT id, class_id, subject_id, teacher_id, date, start, "
+				       "end, topic FROM lessons WHERE org_id = ?1 "
+				       "AND (?2 = '' OR date >= ?2) AND (?3 = '' OR date <= ?3) "
+				       "ORDER BY date, start, id");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, org);
+	sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+	json_t *list = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(
+			list, json_pack("{s:I,s:I,s:I,s:I,s:s,s:s,s:s,s:s}", "id",
+					(json_int_t)sqlite3_column_int64(st, 0), "class_id",
+					(json_int_t)sqlite3_column_int64(st, 1), "subject_id",
+					(json_int_t)sqlite3_column_int64(st, 2), "teacher_id",
+					(json_int_t)sqlite3_column_int64(st, 3), "date",
+					sqlite3_column_text(st, 4), "start", sqlite3_column_text(st, 5),
+					"end", sqlite3_column_text(st, 6), "topic",
+					sqlite3_column_text(st, 7)));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return PARTA_EIO;
+	}
+	*out = list;
+	return PARTA_OK;
+}

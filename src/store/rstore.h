@@ -49,6 +49,16 @@ int rstore_event_insert(struct db *db, int64_t org, int64_t order_id, const char
 /* Rewrites the materialized roster tables of `org` to hold exactly `r`. */
 int rstore_materialize(struct db *db, int64_t org, const struct roster *r);
 
+struct rstore_lesson {
+	int64_t class_id, subject_id, teacher_id;
+	const char *date, *start, *end, *topic;
+};
+int rstore_lesson_insert(struct db *db, int64_t org, const struct rstore_lesson *l, int64_t *id);
+/* PARTA_ENOTFOUND when the lesson is not the organisation's. */
+int rstore_lesson_delete(struct db *db, int64_t org, int64_t id);
+/* Lessons with from <= date <= to ("" for no bound), by date and start. */
+int rstore_lessons(struct db *db, int64_t org, const char *from, const char *to, json_t **out);
+
 /* The organisation's descriptive fields, as {"name","type","profile","time_zone"}. */
 int rstore_org_get(struct db *db, int64_t org, json_t **out);
 /* Sets type, profile and time zone (CHECK constraints refuse unknown values: PARTA_EIO). */

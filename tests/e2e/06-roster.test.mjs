@@ -165,6 +165,37 @@ test('organisation scoping: other organisations are invisible, non-admins are re
   assert.equal((await call('GET', `/api/v1/orgs/abc/roster`)).status, 404);
 });
 
+test('timetable lessons: added, listed by date range, validated, deleted', async () => {
+  const lesson = (fields) => call('POST', `${base()}/lessons`, {
+    class_id: ids.c10a, subject_id: ids.english, teacher_id: ids.petrov, date: '2026-11-23', start: '08:00', end: '08:40', ...fields,
+  });
+  const first = await lesson({ topic: 'Present Perfect' });
+  assert.equal(first.status, 201, JSON.stringify(first.body));
+  await created(lesson({ start: '08:50', end: '09:30' }));
+  const spare = await created(lesson({ date: '2026-11-24' }));
+  const day = (await call('GET', `${base()}/lessons?from=2026-11-23&to=2026-11-23`)).body.lessons;
+  assert.deepEqual(day.map((l) => [l.start, l.end, l.topic]), [['08:00', '08:40', 'Present Perfect'], ['08:50', '09:30', '']]);
+  assert.equal((await call('GET', `${base()}/lessons`)).body.lessons.length, 3);
+  for (const [fields, why] of [
+    [{ date: '2026-02-30' }, /ГГГГ-ММ-ДД/],
+    [{ start: '09:00', end: '08:00' }, /конец позже начала/],
+    [{ end: '8:40' }, /ЧЧ:ММ/],
+    [{ class_id: 999999 }, /class_id/],
+    [{ teacher_id: undefined }, /teacher_id/],
+    [{ topic: 'x'.repeat(501) }, /Тема урока/],
+  ]) {
+    const r = await lesson(fields);
+    assert.equal(r.status, 422, JSON.stringify(fields));
+    assert.match(r.body.error.message, why);
+  }
+  assert.equal((await call('GET', `${base()}/lessons?from=yesterday`)).status, 422);
+  assert.equal((await call('DELETE', `${base()}/lessons/${spare.id}`)).status, 204);
+  assert.equal((await call('DELETE', `${base()}/lessons/${spare.id}`)).status, 404);
+  const other = await login(srv.url, OTHER_ADMIN.login, OTHER_ADMIN.password);
+  assert.equal((await call('DELETE', `${base()}/lessons/${first.body.id}`, undefined, other)).status, 404);
+  assert.equal((await call('GET', `${base()}/lessons`)).body.lessons.length, 2);
+});
+
 test('JSON bundle: export, import into an empty organisation, export again — the same document', async () => {
   const exported = await call('GET', `${base()}/roster/export`);
   assert.equal(exported.status, 200);
@@ -173,6 +204,8 @@ test('JSON bundle: export, import into an empty organisation, export again — t
   assert.equal(a.persons.length, 4);
   assert.ok(a.persons.every((p) => /^p\d+$/.test(p.ref) && p.id === undefined));
   assert.ok(a.orders.some((o) => o.status === 'cancelled'), 'cancelled orders travel too');
+  assert.deepEqual(a.lessons.map((l) => [l.class, l.subject, l.teacher, l.start]), [['c1', 's1', a.lessons[0].teacher, '08:00'], ['c1', 's1', a.lessons[0].teacher, '08:50']]);
+  assert.match(a.lessons[0].teacher, /^p\d+$/);
   assert.deepEqual(a.orders[0], { number: 'П-1', date: '2026-09-01', effective_date: '2026-09-01', status: 'applied', kind: 'class_create', class: 'c1', name: '10А', year: 2026, parallel: 10 });
 
   // The command line writes the same document (read through its own connection).
