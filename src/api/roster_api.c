@@ -115,7 +115,8 @@ int api_orders_issue(struct srv *srv, struct http_req *req, const struct auth_ct
 	json_decref(body);
 	if (rc != PARTA_OK)
 		return api_orders_error(req, rc, &res);
-	http_json(&req->resp, 201,
+	/* A dry run (id 0) created nothing: 200 with what would have been issued. */
+	http_json(&req->resp, res.id ? 201 : 200,
 		  json_pack("{s:O,s:I,s:o}", "order", res.order, "event_id",
 			    (json_int_t)res.event_id, "touched", api_touched_json(&res)));
 	orders_result_free(&res);

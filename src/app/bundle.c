@@ -97,10 +97,25 @@ static json_t *bundle_export_order(json_t *row, const struct bundle_maps *m)
 						 : map_ref(map, id);
 		json_object_set_new(o, refs[i].ref_key, ref ? json_string(ref) : json_null());
 	}
-	static const char *const plain[] = {"name", "year", "parallel"};
-	for (size_t i = 0; i < 3; i++)
+	static const char *const plain[] = {"name", "year", "parallel", "last_parallel"};
+	for (size_t i = 0; i < 4; i++)
 		if (json_object_get(payload, plain[i]))
 			json_object_set(o, plain[i], json_object_get(payload, plain[i]));
+	json_t *carry = json_object_get(payload, "carry");
+	if (carry != NULL) {
+		json_t *refs_arr = json_array();
+		size_t i;
+		json_t *k;
+		json_array_foreach(carry, i, k)
+		{
+			const char *from = map_ref(m->classes, json_object_get(k, "from"));
+			const char *to = map_ref_or_new(m->classes, json_object_get(k, "to"), "c");
+			json_array_append_new(refs_arr,
+					      json_pack("{s:s?,s:s,s:O}", "from", from, "to", to,
+							"name", json_object_get(k, "name")));
+		}
+		json_object_set_new(o, "carry", refs_arr);
+	}
 	json_t *sub = json_object_get(payload, "subgroup");
 	if (sub != NULL) {
 		json_t *refs_arr = json_array();
@@ -257,6 +272,37 @@ static int bundle_import_list(struct app *app, int64_t org, json_t *list, bundle
 	return PARTA_OK;
 }
 
+/* A year transition's carried classes: "from" is known, "to" is a class it creates. */
+static int bundle_payload_carry(struct app *app, int64_t org, json_t *carry,
+				const struct bundle_maps *m, json_t *payload,
+				struct orders_result *out)
+{
+	if (carry == NULL)
+		return PARTA_OK;
+	json_t *ids = json_array();
+	json_object_set_new(payload, "carry", ids);
+	size_t i;
+	json_t *k;
+	json_array_foreach(carry, i, k)
+	{
+		const char *from = json_string_value(json_object_get(k, "from"));
+		const char *to = json_string_value(json_object_get(k, "to"));
+		json_t *from_id = from ? json_object_get(m->classes, from) : NULL;
+		if (from_id == NULL || to == NULL || json_object_get(m->classes, to) != NULL)
+			return bundle_fail(out, PARTA_EVALIDATION, "carry: неверные ссылки на классы",
+					   from ? from : "from");
+		int64_t new_id;
+		int rc = rstore_alloc_id(app->db, org, RSTORE_CLASS, &new_id);
+		if (rc != PARTA_OK)
+			return rc;
+		json_object_set_new(m->classes, to, json_integer(new_id));
+		json_array_append_new(ids, json_pack("{s:O,s:I,s:O}", "from", from_id, "to",
+						     (json_int_t)new_id, "name",
+						     json_object_get(k, "name")));
+	}
+	return PARTA_OK;
+}
+
 /* Resolves references of one order into a payload with ids. */
 static int bundle_payload(struct app *app, int64_t org, json_t *o, const struct bundle_maps *m,
 			  json_t *payload, struct orders_result *out)
@@ -303,10 +349,13 @@ static int bundle_payload(struct app *app, int64_t org, json_t *o, const struct 
 					   ref ? ref : refs[i].ref_key);
 		json_object_set(payload, refs[i].id_key, id);
 	}
-	static const char *const plain[] = {"name", "year", "parallel"};
-	for (size_t i = 0; i < 3; i++)
+	static const char *const plain[] = {"name", "year", "parallel", "last_parallel"};
+	for (size_t i = 0; i < 4; i++)
 		if (json_object_get(o, plain[i]))
 			json_object_set(payload, plain[i], json_object_get(o, plain[i]));
+	int rc = bundle_payload_carry(app, org, json_object_get(o, "carry"), m, payload, out);
+	if (rc != PARTA_OK)
+		return rc;
 	json_t *sub = json_object_get(o, "subgroup");
 	if (sub != NULL) {
 		json_t *ids = json_array();
@@ -342,10 +391,10 @@ static int bundle_import_order(struct app *app, int64_t org, json_t *o,
 	if (rc == PARTA_OK)
 		rc = bundle_payload(app, org, o, m, payload, out);
 	struct roster_order parsed;
-	int64_t *subgroup = NULL;
+	void *owned = NULL;
 	if (rc == PARTA_OK)
-		rc = orders_from_json(payload, 0, &parsed, &subgroup, out);
-	free(subgroup);
+		rc = orders_from_json(payload, 0, &parsed, &owned, out);
+	free(owned);
 	char *text = rc == PARTA_OK ? json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	if (rc == PARTA_OK && text == NULL)
 		rc = PARTA_ENOMEM;

@@ -14,6 +14,7 @@
 
 #define ORDERS_SUBGROUP_MAX 200
 #define ORDERS_TEXT_MAX 200
+#define ORDERS_CARRY_MAX 500
 
 __attribute__((format(printf, 3, 4))) static int orders_fail(struct orders_result *out, int err,
 							     const char *fmt, ...)
@@ -41,13 +42,14 @@ static bool orders_text_ok(const char *s, size_t max)
 	return len > 0 && len <= max && utf8_valid_text(s, len) && memchr(s, '\n', len) == NULL;
 }
 
-/* Fills a core order from a stored or requested payload. `o->name` points into `payload`,
- * which must outlive the order; *subgroup (the caller frees) holds the subgroup ids. */
-int orders_from_json(json_t *payload, int64_t id, struct roster_order *o,
-			    int64_t **subgroup, struct orders_result *out)
+/* Fills a core order from a stored or requested payload. `o->name` and carried class names
+ * point into `payload`, which must outlive the order; *owned (the caller frees) holds the
+ * subgroup ids and the carried classes. */
+int orders_from_json(json_t *payload, int64_t id, struct roster_order *o, void **owned,
+		     struct orders_result *out)
 {
 	memset(o, 0, sizeof *o);
-	*subgroup = NULL;
+	*owned = NULL;
 	o->id = id;
 	const char *kind = json_string_value(json_object_get(payload, "kind"));
 	if (kind == NULL || roster_kind_parse(kind, &o->kind) != PARTA_OK)
@@ -75,27 +77,44 @@ int orders_from_json(json_t *payload, int64_t id, struct roster_order *o,
 	o->name = json_string_value(json_object_get(payload, "name"));
 	o->year = (int)json_integer_value(json_object_get(payload, "year"));
 	o->parallel = (int)json_integer_value(json_object_get(payload, "parallel"));
+	o->last_parallel = (int)json_integer_value(json_object_get(payload, "last_parallel"));
 	json_t *sub = json_object_get(payload, "subgroup");
-	if (sub != NULL && !json_is_null(sub)) {
-		size_t n = json_array_size(sub);
-		if (!json_is_array(sub) || n > ORDERS_SUBGROUP_MAX)
-			return orders_fail(out, PARTA_EVALIDATION,
-					   "subgroup: массив до %d учеников", ORDERS_SUBGROUP_MAX);
-		if (n > 0 && (*subgroup = malloc(n * sizeof **subgroup)) == NULL)
-			return PARTA_ENOMEM;
-		for (size_t i = 0; i < n; i++) {
-			json_t *v = json_array_get(sub, i);
-			if (!json_is_integer(v) || json_integer_value(v) <= 0) {
-				free(*subgroup);
-				*subgroup = NULL;
-				return orders_fail(out, PARTA_EVALIDATION,
-						   "subgroup: идентификаторы учеников");
-			}
-			(*subgroup)[i] = json_integer_value(v);
-		}
-		o->subgroup = *subgroup;
-		o->nsubgroup = n;
+	json_t *carry = json_object_get(payload, "carry");
+	size_t nsub = json_array_size(sub), ncarry = json_array_size(carry);
+	if ((sub != NULL && !json_is_array(sub)) || nsub > ORDERS_SUBGROUP_MAX)
+		return orders_fail(out, PARTA_EVALIDATION, "subgroup: массив до %d учеников",
+				   ORDERS_SUBGROUP_MAX);
+	if ((carry != NULL && !json_is_array(carry)) || ncarry > ORDERS_CARRY_MAX)
+		return orders_fail(out, PARTA_EVALIDATION, "carry: массив до %d классов",
+				   ORDERS_CARRY_MAX);
+	if (nsub + ncarry == 0)
+		return PARTA_OK;
+	/* One block: the carried classes first (stricter alignment), then the subgroup. */
+	char *block = malloc(ncarry * sizeof(struct roster_carry) + nsub * sizeof(int64_t));
+	if (block == NULL)
+		return PARTA_ENOMEM;
+	*owned = block;
+	struct roster_carry *carried = (struct roster_carry *)(void *)block;
+	int64_t *students = (int64_t *)(void *)(block + ncarry * sizeof(struct roster_carry));
+	for (size_t i = 0; i < nsub; i++) {
+		json_t *v = json_array_get(sub, i);
+		if (!json_is_integer(v) || json_integer_value(v) <= 0)
+			return orders_fail(out, PARTA_EVALIDATION, "subgroup: идентификаторы учеников");
+		students[i] = json_integer_value(v);
 	}
+	for (size_t i = 0; i < ncarry; i++) {
+		json_t *k = json_array_get(carry, i);
+		json_t *from = json_object_get(k, "from"), *to = json_object_get(k, "to");
+		carried[i] = (struct roster_carry){json_integer_value(from), json_integer_value(to),
+						   json_string_value(json_object_get(k, "name"))};
+		if (!json_is_integer(from) || !json_is_integer(to) || carried[i].name == NULL)
+			return orders_fail(out, PARTA_EVALIDATION,
+					   "carry: элементы {from, to, name}");
+	}
+	o->subgroup = nsub ? students : NULL;
+	o->nsubgroup = nsub;
+	o->carry = ncarry ? carried : NULL;
+	o->ncarry = ncarry;
 	return PARTA_OK;
 }
 
@@ -104,15 +123,15 @@ int orders_from_json(json_t *payload, int64_t id, struct roster_order *o,
 struct orders_history {
 	json_t *rows; /* keeps the payload strings alive */
 	struct roster_order *orders;
-	int64_t **subgroups;
+	void **owned; /* per order, from orders_from_json */
 	size_t n;
 };
 
 static void orders_history_free(struct orders_history *h)
 {
 	for (size_t i = 0; i < h->n; i++)
-		free(h->subgroups[i]);
-	free(h->subgroups);
+		free(h->owned[i]);
+	free(h->owned);
 	free(h->orders);
 	json_decref(h->rows);
 	memset(h, 0, sizeof *h);
@@ -127,8 +146,8 @@ static int orders_history_load(struct app *app, int64_t org, struct orders_histo
 		return rc;
 	size_t n = json_array_size(h->rows);
 	h->orders = calloc(n + 1, sizeof *h->orders);
-	h->subgroups = calloc(n + 1, sizeof *h->subgroups);
-	if (h->orders == NULL || h->subgroups == NULL) {
+	h->owned = calloc(n + 1, sizeof *h->owned);
+	if (h->orders == NULL || h->owned == NULL) {
 		orders_history_free(h);
 		return PARTA_ENOMEM;
 	}
@@ -136,7 +155,7 @@ static int orders_history_load(struct app *app, int64_t org, struct orders_histo
 		json_t *row = json_array_get(h->rows, i);
 		rc = orders_from_json(json_object_get(row, "payload"),
 				      json_integer_value(json_object_get(row, "id")),
-				      &h->orders[i], &h->subgroups[i], out);
+				      &h->orders[i], &h->owned[i], out);
 		h->n = i + 1;
 		if (rc != PARTA_OK) {
 			log_msg(LOG_ERROR, "orders", "stored_order_unreadable org=%" PRId64, org);
@@ -177,6 +196,8 @@ int orders_check_refs(struct app *app, int64_t org, const struct roster_order *o
 		rc = orders_check_ref(app, org, RSTORE_LOAD, o->load_id, "Нагрузка", out);
 	for (size_t i = 0; rc == PARTA_OK && i < o->nsubgroup; i++)
 		rc = orders_check_ref(app, org, RSTORE_PERSON, o->subgroup[i], "Ученик", out);
+	for (size_t i = 0; rc == PARTA_OK && i < o->ncarry; i++)
+		rc = orders_check_ref(app, org, RSTORE_CLASS, o->carry[i].from, "Класс", out);
 	return rc;
 }
 
@@ -213,43 +234,90 @@ int orders_header(json_t *body, const char **number, const char **date,
 	return PARTA_OK;
 }
 
-/* Allocates the ids a new class or a new load gets, into the payload. */
-static int orders_allocate(struct app *app, int64_t org, json_t *payload,
-			   struct orders_result *out)
-{
-	const char *kind = json_string_value(json_object_get(payload, "kind"));
-	const char *key = NULL;
-	enum rstore_ref ref = RSTORE_CLASS;
-	if (kind && strcmp(kind, "class_create") == 0)
-		key = "class_id";
-	else if (kind && strcmp(kind, "load_set") == 0 &&
-		 json_object_get(payload, "load_id") == NULL)
-		key = "load_id", ref = RSTORE_LOAD;
-	if (key == NULL)
-		return PARTA_OK;
-	if (strcmp(key, "class_id") == 0 && json_object_get(payload, "class_id") != NULL)
-		return orders_fail(out, PARTA_EVALIDATION,
-				   "class_id нового класса назначает сервер");
-	int64_t id;
-	int rc = rstore_alloc_id(app->db, org, ref, &id);
-	if (rc == PARTA_OK)
-		json_object_set_new(payload, key, json_integer(id));
-	return rc;
-}
-
 /* The order request's own fields only, so that stored payloads hold nothing else. */
 static json_t *orders_payload(json_t *body)
 {
 	static const char *const keys[] = {"kind",	 "person_id", "student_id", "class_id",
 					   "position_id", "load_id",   "subject_id", "name",
-					   "year",	 "parallel",  "subgroup"};
+					   "year",	 "parallel",  "subgroup", "last_parallel", "carry"};
 	json_t *payload = json_object();
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		json_t *v = json_object_get(body, keys[i]);
 		if (v != NULL && !json_is_null(v))
-			json_object_set(payload, keys[i], v);
+			json_object_set_new(payload, keys[i], json_deep_copy(v));
 	}
 	return payload;
+}
+
+/* Proposes or completes the plan of a year transition: "carry" entries may give "from" and
+ * an edited "name"; "to" ids are always assigned here. Without "carry" every open class of
+ * the year below the last parallel is carried under its next name. */
+static int orders_plan_year(struct app *app, int64_t org, const struct roster *now,
+			    json_t *payload, struct orders_result *out)
+{
+	int year = (int)json_integer_value(json_object_get(payload, "year"));
+	if (json_object_get(payload, "last_parallel") == NULL)
+		json_object_set_new(payload, "last_parallel", json_integer(11));
+	int last = (int)json_integer_value(json_object_get(payload, "last_parallel"));
+	json_t *carry = json_object_get(payload, "carry");
+	if (carry == NULL) {
+		carry = json_array();
+		json_object_set_new(payload, "carry", carry);
+		for (size_t i = 0; i < now->nclasses; i++) {
+			const struct roster_class *c = &now->classes[i];
+			if (!c->open || c->year != year || c->parallel == last)
+				continue;
+			char name[ROSTER_CLASS_NAME_MAX + 8];
+			if (roster_next_name(c->name, name, sizeof name) != PARTA_OK ||
+			    strlen(name) > ROSTER_CLASS_NAME_MAX)
+				snprintf(name, sizeof name, "%s", c->name);
+			json_array_append_new(carry, json_pack("{s:I,s:s}", "from",
+							       (json_int_t)c->id, "name", name));
+		}
+	}
+	if (!json_is_array(carry))
+		return orders_fail(out, PARTA_EVALIDATION, "carry: массив классов");
+	size_t i;
+	json_t *k;
+	json_array_foreach(carry, i, k)
+	{
+		if (!json_is_object(k) || json_object_get(k, "to") != NULL)
+			return orders_fail(out, PARTA_EVALIDATION,
+					   "carry: элементы {from, name}; номера новых классов "
+					   "назначает сервер");
+		int64_t id;
+		int rc = rstore_alloc_id(app->db, org, RSTORE_CLASS, &id);
+		if (rc != PARTA_OK)
+			return rc;
+		json_object_set_new(k, "to", json_integer(id));
+	}
+	return PARTA_OK;
+}
+
+/* The server's part of an order: ids of new classes and loads, and for a year transition
+ * without an explicit plan the proposed one (every open class of the year below the last
+ * parallel goes on under its next name). Written into the payload before it is parsed. */
+static int orders_plan(struct app *app, int64_t org, const struct roster *now, json_t *payload,
+		       struct orders_result *out)
+{
+	const char *kind = json_string_value(json_object_get(payload, "kind"));
+	if (kind == NULL)
+		return PARTA_OK; /* reported by the parser */
+	int64_t id;
+	int rc = PARTA_OK;
+	if (strcmp(kind, "class_create") == 0) {
+		if (json_object_get(payload, "class_id") != NULL)
+			return orders_fail(out, PARTA_EVALIDATION,
+					   "class_id нового класса назначает сервер");
+		if ((rc = rstore_alloc_id(app->db, org, RSTORE_CLASS, &id)) == PARTA_OK)
+			json_object_set_new(payload, "class_id", json_integer(id));
+	} else if (strcmp(kind, "load_set") == 0 && json_object_get(payload, "load_id") == NULL) {
+		if ((rc = rstore_alloc_id(app->db, org, RSTORE_LOAD, &id)) == PARTA_OK)
+			json_object_set_new(payload, "load_id", json_integer(id));
+	} else if (strcmp(kind, "year_transition") == 0) {
+		rc = orders_plan_year(app, org, now, payload, out);
+	}
+	return rc;
 }
 
 static int orders_issue_tx(struct app *app, int64_t org, int64_t by, json_t *body,
@@ -257,14 +325,6 @@ static int orders_issue_tx(struct app *app, int64_t org, int64_t by, json_t *bod
 {
 	const char *number, *date, *effective;
 	int rc = orders_header(body, &number, &date, &effective, out);
-	if (rc == PARTA_OK)
-		rc = orders_allocate(app, org, payload, out);
-	struct roster_order o;
-	int64_t *subgroup = NULL;
-	if (rc == PARTA_OK)
-		rc = orders_from_json(payload, 0, &o, &subgroup, out);
-	if (rc == PARTA_OK)
-		rc = orders_check_refs(app, org, &o, out);
 	struct orders_history h = {0};
 	if (rc == PARTA_OK)
 		rc = orders_history_load(app, org, &h, out);
@@ -279,6 +339,14 @@ static int orders_issue_tx(struct app *app, int64_t org, int64_t by, json_t *bod
 		rc = roster_replay(h.orders, h.n, h.n, &after, failed, 1, &nfailed);
 	if (rc == PARTA_OK && nfailed != 0)
 		rc = PARTA_EIO; /* the stored history must always replay */
+	if (rc == PARTA_OK)
+		rc = orders_plan(app, org, &before, payload, out);
+	struct roster_order o;
+	void *owned = NULL;
+	if (rc == PARTA_OK)
+		rc = orders_from_json(payload, 0, &o, &owned, out);
+	if (rc == PARTA_OK)
+		rc = orders_check_refs(app, org, &o, out);
 	if (rc == PARTA_OK)
 		rc = roster_apply(&after, &o, out->why, sizeof out->why);
 	char *text = NULL;
@@ -295,7 +363,7 @@ static int orders_issue_tx(struct app *app, int64_t org, int64_t by, json_t *bod
 				       "number", number, "date", date, "effective_date", effective,
 				       "status", "applied", "payload", payload);
 	free(text);
-	free(subgroup);
+	free(owned);
 	roster_free(&before);
 	roster_free(&after);
 	orders_history_free(&h);
@@ -307,15 +375,26 @@ int orders_issue(struct app *app, int64_t org, int64_t by, json_t *body,
 {
 	memset(out, 0, sizeof *out);
 	json_t *payload = orders_payload(body);
+	bool dry_run = json_is_true(json_object_get(body, "dry_run"));
 	int rc = db_begin(app->db);
 	if (rc == PARTA_OK) {
 		rc = orders_issue_tx(app, org, by, body, payload, out);
-		rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
+		/* A dry run does everything, reports it, and keeps nothing. */
+		if (rc == PARTA_OK && !dry_run)
+			rc = db_commit(app->db);
+		else
+			db_rollback(app->db);
 	}
 	json_decref(payload);
-	if (rc == PARTA_OK)
+	if (rc == PARTA_OK && dry_run) {
+		json_object_set_new(out->order, "status", json_string("dry_run"));
+		json_object_del(out->order, "id");
+		out->id = 0;
+		out->event_id = 0;
+	} else if (rc == PARTA_OK) {
 		log_msg(LOG_INFO, "orders", "issued org=%" PRId64 " order=%" PRId64 " classes=%zu",
 			org, out->id, out->touched.nclass_ids);
+	}
 	return rc;
 }
 

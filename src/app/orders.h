@@ -45,9 +45,9 @@ int orders_add_position(struct app *app, int64_t org, json_t *body, struct order
 /* Validates number, date and effective date of an order request. */
 int orders_header(json_t *body, const char **number, const char **date, const char **effective,
 		  struct orders_result *out);
-/* Fills a core order from a payload; o->name points into `payload`; *subgroup is freed by
- * the caller. */
-int orders_from_json(json_t *payload, int64_t id, struct roster_order *o, int64_t **subgroup,
+/* Fills a core order from a payload; names point into `payload`; *owned (subgroup and
+ * carried classes) is freed by the caller, also on failure. */
+int orders_from_json(json_t *payload, int64_t id, struct roster_order *o, void **owned,
 		     struct orders_result *out);
 /* Every id of the order belongs to the organisation. */
 int orders_check_refs(struct app *app, int64_t org, const struct roster_order *o,

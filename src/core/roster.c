@@ -135,6 +135,7 @@ bool roster_is_guardian(const struct roster *r, int64_t parent, int64_t student)
 static const char *const roster_kind_names[ROSTER_ORDER_KINDS] = {
 	"class_create", "class_close", "enrol",	 "withdraw",	 "transfer",	    "hire",
 	"dismiss",	"position_change", "homeroom", "load_set", "guardian_add", "guardian_remove",
+	"year_transition",
 };
 
 const char *roster_kind_name(enum roster_order_kind kind)
@@ -399,6 +400,113 @@ static int roster_guardian_remove(struct roster *r, const struct roster_order *o
 	return PARTA_OK;
 }
 
+int roster_next_name(const char *name, char *out, size_t len)
+{
+	size_t digits = strspn(name, "0123456789");
+	int n = 0;
+	if (digits > 0 && digits <= 2)
+		n = snprintf(out, len, "%d%s", atoi(name) + 1, name + digits);
+	else
+		n = snprintf(out, len, "%s", name);
+	return n >= 0 && (size_t)n < len ? PARTA_OK : PARTA_ETOOLARGE;
+}
+
+static const struct roster_carry *roster_carry_of(const struct roster_order *o, int64_t from)
+{
+	for (size_t i = 0; i < o->ncarry; i++)
+		if (o->carry[i].from == from)
+			return &o->carry[i];
+	return NULL;
+}
+
+/* Checks everything before changing anything: see struct roster_order. */
+static int roster_year_check(const struct roster *r, const struct roster_order *o, char *why,
+			     size_t whylen)
+{
+	if (o->year < 2000 || o->year > 2100 || o->last_parallel < 1 || o->last_parallel > 12)
+		return roster_fail(why, whylen, PARTA_EVALIDATION,
+				   "Переход года: нужны год и последняя параллель");
+	size_t open = 0;
+	for (size_t i = 0; i < r->nclasses; i++) {
+		const struct roster_class *c = &r->classes[i];
+		if (!c->open || c->year != o->year)
+			continue;
+		open++;
+		bool carried = roster_carry_of(o, c->id) != NULL;
+		if (!carried && c->parallel != o->last_parallel)
+			return roster_fail(why, whylen, PARTA_ECONFLICT,
+					   "Класс %s не переведён в следующий год", c->name);
+		if (carried && c->parallel == o->last_parallel)
+			return roster_fail(why, whylen, PARTA_ECONFLICT,
+					   "Класс %s выпускается и не может быть переведён", c->name);
+	}
+	if (open == 0)
+		return roster_fail(why, whylen, PARTA_ECONFLICT,
+				   "Нет открытых классов %d учебного года", o->year);
+	for (size_t i = 0; i < o->ncarry; i++) {
+		const struct roster_carry *k = &o->carry[i];
+		const struct roster_class *from = roster_class(r, k->from);
+		size_t len = k->name ? strlen(k->name) : 0;
+		if (from == NULL || !from->open || from->year != o->year)
+			return roster_fail(why, whylen, PARTA_ECONFLICT,
+					   "Класс %" PRId64 " не относится к закрываемому году",
+					   k->from);
+		if (k->to <= 0 || roster_class(r, k->to) != NULL)
+			return roster_fail(why, whylen, PARTA_ECONFLICT,
+					   "Новый класс %" PRId64 " уже существует", k->to);
+		if (len == 0 || len > ROSTER_CLASS_NAME_MAX || !utf8_valid_text(k->name, len))
+			return roster_fail(why, whylen, PARTA_EVALIDATION,
+					   "Название нового класса: от 1 до %d байт",
+					   ROSTER_CLASS_NAME_MAX);
+		for (size_t j = 0; j < i; j++)
+			if (o->carry[j].from == k->from || o->carry[j].to == k->to)
+				return roster_fail(why, whylen, PARTA_EVALIDATION,
+						   "Класс переводится дважды");
+	}
+	return PARTA_OK;
+}
+
+static int roster_year_transition(struct roster *r, const struct roster_order *o, char *why,
+				  size_t whylen)
+{
+	int rc = roster_year_check(r, o, why, whylen);
+	if (rc != PARTA_OK)
+		return rc;
+	if (ROSTER_RESERVE(r, classes, r->nclasses + o->ncarry) != PARTA_OK)
+		return PARTA_ENOMEM;
+	size_t old_count = r->nclasses;
+	for (size_t i = 0; i < o->ncarry; i++) {
+		const struct roster_class *from = roster_class(r, o->carry[i].from);
+		struct roster_class *c = &r->classes[r->nclasses++];
+		memset(c, 0, sizeof *c);
+		c->id = o->carry[i].to;
+		memcpy(c->name, o->carry[i].name, strlen(o->carry[i].name));
+		c->year = o->year + 1;
+		c->parallel = from->parallel + 1;
+		c->homeroom = from->homeroom;
+		c->open = true;
+	}
+	/* Students follow their class or graduate; the closed year's classes keep their loads
+	 * (their chats become archives). */
+	for (size_t i = 0; i < r->nenrolments;) {
+		const struct roster_class *c = roster_class(r, r->enrolments[i].class_id);
+		if (c->year != o->year) {
+			i++;
+			continue;
+		}
+		const struct roster_carry *k = roster_carry_of(o, c->id);
+		if (k != NULL) {
+			r->enrolments[i++].class_id = k->to;
+		} else {
+			r->enrolments[i] = r->enrolments[--r->nenrolments];
+		}
+	}
+	for (size_t i = 0; i < old_count; i++)
+		if (r->classes[i].year == o->year)
+			r->classes[i].open = false;
+	return PARTA_OK;
+}
+
 int roster_apply(struct roster *r, const struct roster_order *o, char *why, size_t whylen)
 {
 	if (why != NULL && whylen > 0)
@@ -408,6 +516,7 @@ int roster_apply(struct roster *r, const struct roster_order *o, char *why, size
 		roster_class_create, roster_class_close,     roster_enrol,	  roster_withdraw,
 		roster_transfer,     roster_hire,	     roster_dismiss,	  roster_position_change,
 		roster_homeroom,     roster_load_set,	     roster_guardian_add, roster_guardian_remove,
+		roster_year_transition,
 	};
 	if ((unsigned)o->kind >= ROSTER_ORDER_KINDS)
 		return roster_fail(why, whylen, PARTA_EVALIDATION, "Неизвестный вид приказа %d",
@@ -418,7 +527,7 @@ int roster_apply(struct roster *r, const struct roster_order *o, char *why, size
 			   o->kind == ROSTER_HOMEROOM || o->kind == ROSTER_LOAD_SET;
 	bool person_optional = o->kind == ROSTER_HOMEROOM || o->kind == ROSTER_LOAD_SET;
 	bool needs_person = !person_optional && o->kind != ROSTER_CLASS_CREATE &&
-			    o->kind != ROSTER_CLASS_CLOSE;
+			    o->kind != ROSTER_CLASS_CLOSE && o->kind != ROSTER_YEAR_TRANSITION;
 	if ((needs_class && o->class_id <= 0) || (needs_person && o->person <= 0) || o->person < 0)
 		return roster_fail(why, whylen, PARTA_EVALIDATION,
 				   "В приказе не указан класс или человек");

@@ -31,10 +31,17 @@ enum roster_order_kind {
 	ROSTER_LOAD_SET,         /* load (class × subject [× subgroup]) gets teacher (0: removed) */
 	ROSTER_GUARDIAN_ADD,     /* person (parent) of student */
 	ROSTER_GUARDIAN_REMOVE,
+	ROSTER_YEAR_TRANSITION,  /* close year: carry classes to year+1, graduate last_parallel */
 	ROSTER_ORDER_KINDS
 };
 
 /* One order, as the core sees it. Which fields matter depends on the kind (see above). */
+/* One class carried into the next academic year: «10А» (from) becomes «11А» (to, new id). */
+struct roster_carry {
+	int64_t from, to;
+	const char *name;
+};
+
 struct roster_order {
 	int64_t id; /* the order's id, reported back in dependency lists */
 	enum roster_order_kind kind;
@@ -50,6 +57,12 @@ struct roster_order {
 	/* LOAD_SET: the subgroup's students; none means the whole class studies the subject. */
 	const int64_t *subgroup;
 	size_t nsubgroup;
+	/* YEAR_TRANSITION: `year` is the year being closed. Every open class of that year is
+	 * either carried (its students move to the new class, with the homeroom teacher) or in
+	 * `last_parallel` (its students graduate: withdrawn). All classes of the year close. */
+	const struct roster_carry *carry;
+	size_t ncarry;
+	int last_parallel;
 };
 
 struct roster_class {
@@ -121,6 +134,11 @@ struct roster_touched {
 int roster_diff(const struct roster *before, const struct roster *after,
 		struct roster_touched *out);
 void roster_touched_free(struct roster_touched *t);
+
+/* The name of a class in the next year: a leading grade number is incremented («10А» →
+ * «11А», «9 б» → «10 б»); a name without one («ДО-19-3») stays. Writes at most len bytes
+ * (NUL included); PARTA_ETOOLARGE when it does not fit. */
+int roster_next_name(const char *name, char *out, size_t len);
 
 /* Lookups (NULL / 0 when absent). */
 const struct roster_class *roster_class(const struct roster *r, int64_t class_id);

@@ -196,6 +196,47 @@ test('timetable lessons: added, listed by date range, validated, deleted', async
   assert.equal((await call('GET', `${base()}/lessons`)).body.lessons.length, 2);
 });
 
+test('academic-year transition: reviewed by a dry run, issued, cancelled, issued again', async () => {
+  const before = (await call('GET', `${base()}/roster`)).body;
+  const orderCount = (await call('GET', `${base()}/orders`)).body.orders.length;
+  const transition = (fields) => call('POST', `${base()}/orders`, {
+    kind: 'year_transition', number: `П-${++orderNo}`, date: '2027-08-31', year: 2026, ...fields,
+  });
+  const review = await transition({ dry_run: true });
+  assert.equal(review.status, 200, JSON.stringify(review.body));
+  assert.equal(review.body.order.status, 'dry_run');
+  assert.equal(review.body.order.id, undefined);
+  const plan = review.body.order.payload.carry;
+  assert.deepEqual(plan.map((k) => [k.from, k.name]), [[ids.c10a, '11А'], [ids.c10b, '11Б']]);
+  assert.equal(review.body.order.payload.last_parallel, 11);
+  assert.equal(review.body.touched.class_ids.length, 4);
+  assert.deepEqual((await call('GET', `${base()}/roster`)).body, before, 'a dry run keeps nothing');
+  assert.equal((await call('GET', `${base()}/orders`)).body.orders.length, orderCount);
+
+  const bad = await transition({ carry: [{ from: ids.c10a, to: 5, name: '11А' }] });
+  assert.equal(bad.status, 422);
+  const partial = await transition({ carry: [{ from: ids.c10a, name: '11А' }] });
+  assert.equal(partial.status, 409);
+  assert.match(partial.body.error.message, /10Б не переведён/);
+
+  const edited = await created(transition({ carry: [{ from: ids.c10a, name: '11А' }, { from: ids.c10b, name: '11 Б' }] }));
+  const after = (await call('GET', `${base()}/roster`)).body;
+  const byName = Object.fromEntries(after.classes.map((c) => [c.name, c]));
+  assert.deepEqual([byName['10А'].open, byName['10Б'].open, byName['11А'].open, byName['11 Б'].open], [0, 0, 1, 1]);
+  assert.deepEqual([byName['11А'].year, byName['11А'].parallel, byName['11А'].homeroom_id], [2027, 11, ids.petrov]);
+  const classOf = (roster, student) => roster.enrolments.find((e) => e.student_id === student)?.class_id;
+  assert.equal(classOf(after, ids.boris), byName['11А'].id);
+  assert.equal(classOf(after, ids.anna), byName['11 Б'].id);
+
+  const cancel = await call('POST', `${base()}/orders/${edited.order.id}/cancel`, {});
+  assert.equal(cancel.status, 200, JSON.stringify(cancel.body));
+  assert.deepEqual((await call('GET', `${base()}/roster`)).body, before, 'cancel restores the year');
+
+  await created(transition({}));
+  const again = (await call('GET', `${base()}/roster`)).body;
+  assert.deepEqual(again.classes.filter((c) => c.open).map((c) => c.name), ['11А', '11Б']);
+});
+
 test('JSON bundle: export, import into an empty organisation, export again — the same document', async () => {
   const exported = await call('GET', `${base()}/roster/export`);
   assert.equal(exported.status, 200);

@@ -343,6 +343,95 @@ static void test_kind_names_round_trip(void **state)
 	assert_null(roster_kind_name(ROSTER_ORDER_KINDS));
 }
 
+static void test_next_name(void **state)
+{
+	(void)state;
+	const char *cases[][2] = {{"10А", "11А"}, {"9 б", "10 б"}, {"1В", "2В"},
+				  {"ДО-19-3", "ДО-19-3"}, {"", ""}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char out[ROSTER_CLASS_NAME_MAX + 1];
+		assert_int_equal(roster_next_name(cases[i][0], out, sizeof out), PARTA_OK);
+		assert_string_equal(out, cases[i][1]);
+	}
+	char tiny[3];
+	assert_int_equal(roster_next_name("10А", tiny, sizeof tiny), PARTA_ETOOLARGE);
+}
+
+/* 10А and 10Б go on to 11А and 11Б; 11А (Vera) graduates; the year's classes close. */
+static void test_year_transition(void **state)
+{
+	(void)state;
+	struct roster_order c11 = class_create(C11A, "11А");
+	c11.parallel = 11;
+	const struct roster_carry carry[] = {{C10A, 60, "11А"}, {C10B, 61, "11Б"}};
+	struct roster_order history[] = {
+		class_create(C10A, "10А"), class_create(C10B, "10Б"), c11,
+		hire(PETROV, TEACHER_POS), ord(ROSTER_HOMEROOM, PETROV, C10A),
+		ord(ROSTER_ENROL, ANNA, C10A), ord(ROSTER_ENROL, BORIS, C10B),
+		ord(ROSTER_ENROL, VERA, C11A), load(5, C10A, MATH, PETROV),
+		{.kind = ROSTER_YEAR_TRANSITION, .year = 2026, .last_parallel = 11, .carry = carry,
+		 .ncarry = 2},
+	};
+	size_t n = sizeof history / sizeof history[0];
+	for (size_t i = 0; i < n; i++)
+		history[i].id = (int64_t)i + 1;
+	struct roster before, after;
+	size_t nfailed;
+	int64_t failed[4];
+	assert_int_equal(roster_replay(history, n, n - 1, &before, failed, 4, &nfailed), PARTA_OK);
+	assert_int_equal(roster_replay(history, n, n, &after, failed, 4, &nfailed), PARTA_OK);
+	assert_int_equal(nfailed, 0);
+	const struct roster_class *c = roster_class(&after, 60);
+	assert_non_null(c);
+	assert_string_equal(c->name, "11А");
+	assert_int_equal(c->year, 2027);
+	assert_int_equal(c->parallel, 11);
+	assert_int_equal(c->homeroom, PETROV);
+	assert_true(c->open);
+	assert_int_equal(roster_class_of(&after, ANNA), 60);
+	assert_int_equal(roster_class_of(&after, BORIS), 61);
+	assert_int_equal(roster_class_of(&after, VERA), 0); /* graduated */
+	assert_false(roster_class(&after, C10A)->open);
+	assert_false(roster_class(&after, C11A)->open);
+	assert_int_equal(roster_load(&after, 5)->class_id, C10A); /* the old year's load stays */
+	/* Every class of both years is touched. */
+	const int64_t want[] = {C10A, C10B, C11A, 60, 61};
+	assert_touched(&before, &after, want, 5, false);
+	/* Cancelling the transition is replaying without it: the year is open again. */
+	assert_true(roster_class(&before, C10A)->open);
+	assert_int_equal(roster_class_of(&before, VERA), C11A);
+
+	/* Refusals change nothing. */
+	const struct roster_carry only_a[] = {{C10A, 60, "11А"}};
+	const struct roster_carry graduate[] = {{C10A, 60, "11А"}, {C10B, 61, "11Б"}, {C11A, 62, "12А"}};
+	const struct roster_carry clash[] = {{C10A, C10B, "11А"}, {C10B, 61, "11Б"}};
+	const struct roster_carry twice[] = {{C10A, 60, "11А"}, {C10A, 61, "11Б"}, {C10B, 62, "11В"}};
+	const struct {
+		struct roster_order o;
+		int err;
+		const char *why;
+	} cases[] = {
+		{{.kind = ROSTER_YEAR_TRANSITION, .year = 2026, .last_parallel = 11, .carry = only_a, .ncarry = 1}, PARTA_ECONFLICT, "10Б не переведён"},
+		{{.kind = ROSTER_YEAR_TRANSITION, .year = 2026, .last_parallel = 11, .carry = graduate, .ncarry = 3}, PARTA_ECONFLICT, "выпускается"},
+		{{.kind = ROSTER_YEAR_TRANSITION, .year = 2026, .last_parallel = 11, .carry = clash, .ncarry = 2}, PARTA_ECONFLICT, "уже существует"},
+		{{.kind = ROSTER_YEAR_TRANSITION, .year = 2026, .last_parallel = 11, .carry = twice, .ncarry = 3}, PARTA_EVALIDATION, "дважды"},
+		{{.kind = ROSTER_YEAR_TRANSITION, .year = 2030, .last_parallel = 11}, PARTA_ECONFLICT, "Нет открытых классов"},
+		{{.kind = ROSTER_YEAR_TRANSITION, .year = 2026, .last_parallel = 0}, PARTA_EVALIDATION, "последняя параллель"},
+	};
+	struct roster probe;
+	assert_int_equal(roster_replay(history, n, n - 1, &probe, failed, 4, &nfailed), PARTA_OK);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char why[200];
+		int rc = roster_apply(&probe, &cases[i].o, why, sizeof why);
+		if (rc != cases[i].err || strstr(why, cases[i].why) == NULL)
+			fail_msg("case %zu: rc %d why \"%s\"", i, rc, why);
+		assert_same(&probe, &before);
+	}
+	roster_free(&probe);
+	roster_free(&before);
+	roster_free(&after);
+}
+
 /* A small deterministic generator (no globals: the state is passed). */
 static uint32_t rng_next(uint32_t *s)
 {
@@ -418,6 +507,8 @@ int main(void)
 		cmocka_unit_test(test_diff_names_touched_classes),
 		cmocka_unit_test(test_kind_names_round_trip),
 		cmocka_unit_test(test_random_histories_stay_consistent),
+		cmocka_unit_test(test_next_name),
+		cmocka_unit_test(test_year_transition),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
