@@ -5,6 +5,8 @@
 #   http.healthz.p99_ms
 #   http.login.rps       POST /api/v1/auth/login with a correct password (argon2id on workers)
 #   http.login.p99_ms
+#   roster.generate.region100.s  parta demo --schools 100 (~90,000 students) into a new database
+#                                (target < 10 s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${PARTA_BIN:-build/parta}
@@ -42,3 +44,9 @@ echo "http.login.rps $(rps <<<"$out") rps"
 echo "http.login.p99_ms $(p99_ms <<<"$out") ms"
 non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
 [[ -z $non2xx ]] || { echo "bench: $non2xx logins failed" >&2; exit 1; }
+
+# A region of 100 schools (~90,000 students) and a college, generated and imported.
+start=$(date +%s.%N)
+"$BIN" demo --db "$dir/region.db" --schools 100 --generate-only --log-level warn >/dev/null
+end=$(date +%s.%N)
+echo "roster.generate.region100.s $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') s"

@@ -5,11 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../app/app.h"
 #include "../app/auth.h"
 #include "../app/bundle.h"
+#include "../app/demo.h"
 #include "../core/err.h"
 #include "../net/server.h"
 #include "../store/db.h"
@@ -18,10 +20,6 @@
 
 #define PARTA_VERSION "0.1.0"
 
-#define DEMO_ORG "Демо-школа №1"
-#define DEMO_LOGIN "admin"
-#define DEMO_PASSWORD "parta-demo"
-#define DEMO_NAME "Администратор Демо-школы"
 
 /* The one server of this process, for the signal handler. */
 static struct srv *main_server;
@@ -39,7 +37,9 @@ static void main_usage(FILE *out)
 	      "\n"
 	      "commands:\n"
 	      "  serve        run the server\n"
-	      "  demo         run the server on var/demo.db with a demo organisation\n"
+	      "  demo         run the server on var/demo.db with a generated demo region:\n"
+	      "               [--schools N] (default 2, plus a college) [--seed S]\n"
+	      "               [--generate-only] (generate, print the logins, exit)\n"
 	      "  initdb       create or migrate the database, then exit\n"
 	      "  user add     create an account: --org NAME --login L --name \"Фамилия Имя\"\n"
 	      "               [--role admin|staff|student|parent]; the password is read from\n"
@@ -62,7 +62,8 @@ static void main_usage(FILE *out)
 
 struct main_args {
 	const char *command, *subcommand;
-	const char *org, *login, *name, *role, *format, *out;
+	const char *org, *login, *name, *role, *format, *out, *schools, *seed;
+	bool generate_only;
 };
 
 /* The slot of a command flag that takes a value, or NULL. */
@@ -73,7 +74,8 @@ static const char **main_value_flag(const char *flag, struct main_args *args)
 		const char **slot;
 	} slots[] = {{"--org", &args->org},	  {"--login", &args->login},
 		     {"--name", &args->name},	  {"--role", &args->role},
-		     {"--format", &args->format}, {"--out", &args->out}};
+		     {"--format", &args->format}, {"--out", &args->out},
+		     {"--schools", &args->schools}, {"--seed", &args->seed}};
 	for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
 		if (strcmp(flag, slots[i].name) == 0)
 			return slots[i].slot;
@@ -127,6 +129,8 @@ static int main_parse(int argc, char **argv, struct config *cfg, struct main_arg
 			i++;
 		} else if (strcmp(a, "--test-mode") == 0) {
 			cfg->test_mode = true;
+		} else if (strcmp(a, "--generate-only") == 0) {
+			args->generate_only = true;
 		} else if (main_value_flag(a, args) != NULL && next != NULL) {
 			*main_value_flag(a, args) = next;
 			i++;
@@ -295,19 +299,64 @@ static int main_import(struct app *app, const struct main_args *args)
 	return rc == PARTA_OK ? 0 : 1;
 }
 
-static int main_demo_setup(struct app *app)
+static void main_progress(size_t done, size_t total, void *ctx)
 {
-	struct account acc;
-	int rc = account_find_by_login(app->db, DEMO_LOGIN, &acc);
-	if (rc == PARTA_ENOTFOUND) {
-		int64_t id;
-		rc = auth_user_add(app, DEMO_ORG, DEMO_LOGIN, DEMO_NAME, "admin", DEMO_PASSWORD,
-				   &id);
-	}
-	if (rc != PARTA_OK) {
-		fprintf(stderr, "parta: cannot prepare the demo: %s\n", parta_strerror(rc));
+	(void)ctx;
+	if (!isatty(STDERR_FILENO))
+		return;
+	int width = 30, filled = (int)(done * (size_t)width / (total ? total : 1));
+	fprintf(stderr, "\r  [%.*s%*s] %zu/%zu организаций", filled,
+		"##############################", width - filled, "", done, total);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+/* The Monday of the week `now` falls in (UTC), "YYYY-MM-DD". */
+static void main_week_monday(int64_t now, char out[11])
+{
+	time_t t = (time_t)now;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	t -= (time_t)((tm.tm_wday + 6) % 7) * 86400;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static int main_demo_setup(struct app *app, const struct main_args *args)
+{
+	long long schools = args->schools ? strtoll(args->schools, NULL, 10) : 2;
+	unsigned long long seed = args->seed ? strtoull(args->seed, NULL, 10) : 1;
+	if (schools < 1 || schools > 1000) {
+		fputs("parta: --schools takes 1 to 1000\n", stderr);
 		return -1;
 	}
+	char monday[11];
+	main_week_monday(app_now(app), monday);
+	json_t *logins = NULL;
+	int rc = demo_region(app, (size_t)schools, seed, monday, true, main_progress, NULL,
+			     &logins);
+	if (rc != PARTA_OK) {
+		fprintf(stderr, "parta: cannot prepare the demo: %s\n", parta_strerror(rc));
+		json_decref(logins);
+		return -1;
+	}
+	printf("Демо-регион: школ — %lld, колледж — 1, неделя с %s. Пароль всех входов: %s\n",
+	       schools, monday, DEMO_PASSWORD);
+	size_t i;
+	json_t *l;
+	const char *last_org = "";
+	json_array_foreach(logins, i, l)
+	{
+		const char *org = json_string_value(json_object_get(l, "organisation"));
+		if (strcmp(org, last_org) != 0)
+			printf("  %s (%s)\n", org, json_string_value(json_object_get(l, "profile")));
+		last_org = org;
+		printf("    %-9s %-12s %s\n", json_string_value(json_object_get(l, "kind")),
+		       json_string_value(json_object_get(l, "login")),
+		       json_string_value(json_object_get(l, "display_name")));
+	}
+	fflush(stdout);
+	json_decref(logins);
 	return 0;
 }
 
@@ -327,11 +376,8 @@ static int main_serve(const struct config *cfg, struct app *app, bool demo)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (demo) {
-		printf("Parta demo: http://%s:%d/\n"
-		       "  организация: %s\n"
-		       "  логин: %s   пароль: %s\n"
-		       "Ctrl+C stops the server.\n",
-		       cfg->srv.host, srv_port(srv), DEMO_ORG, DEMO_LOGIN, DEMO_PASSWORD);
+		printf("Parta demo: http://%s:%d/  (Ctrl+C stops the server)\n", cfg->srv.host,
+		       srv_port(srv));
 		fflush(stdout);
 	}
 	int rc = srv_run(srv);
@@ -395,7 +441,12 @@ int main(int argc, char **argv)
 	} else if (strcmp(args.command, "import") == 0) {
 		rc = main_import(&app, &args);
 	} else {
-		rc = demo && main_demo_setup(&app) != 0 ? 1 : main_serve(&cfg, &app, demo);
+		if (demo && main_demo_setup(&app, &args) != 0)
+			rc = 1;
+		else if (demo && args.generate_only)
+			rc = 0;
+		else
+			rc = main_serve(&cfg, &app, demo);
 	}
 	db_close(db);
 	return rc;

@@ -130,6 +130,9 @@ const struct migration migrations[] = {
 	 "  topic TEXT NOT NULL DEFAULT ''"
 	 ");"
 	 "CREATE INDEX lessons_org_date ON lessons(org_id, date, start);"},
+	{4,
+	 /* A journal account belongs to a person of its organisation (SPEC §2). */
+	 "ALTER TABLE accounts ADD COLUMN person_id INTEGER REFERENCES persons(id);"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

@@ -502,3 +502,55 @@ int rstore_lessons(struct db *db, int64_t org, const char *from, const char *to,
 	*out = list;
 	return PARTA_OK;
 }
+
+int rstore_demo_people(struct db *db, int64_t org, int64_t ids[5], char names[5][200])
+{
+	static const char *const sql[5] = {
+		"SELECT s.person_id FROM staff s JOIN positions p ON p.id = s.position_id "
+		"WHERE s.org_id = ?1 AND p.name = 'Директор' ORDER BY s.person_id LIMIT 1",
+		"SELECT homeroom_id FROM classes WHERE org_id = ?1 AND open = 1 AND homeroom_id "
+		"IS NOT NULL ORDER BY parallel DESC, name LIMIT 1",
+		"SELECT l.teacher_id FROM loads l WHERE l.org_id = ?1 AND l.teacher_id IS NOT NULL "
+		"AND l.teacher_id != ?2 ORDER BY l.teacher_id IN (SELECT homeroom_id FROM classes "
+		"WHERE org_id = ?1 AND homeroom_id IS NOT NULL), l.id LIMIT 1",
+		"SELECT e.student_id FROM enrolments e JOIN classes c ON c.id = e.class_id "
+		"WHERE e.org_id = ?1 AND c.homeroom_id = ?2 ORDER BY e.student_id LIMIT 1",
+		"SELECT parent_id FROM guardians WHERE org_id = ?1 AND student_id = ?2 "
+		"ORDER BY parent_id LIMIT 1",
+	};
+	/* Each query takes the organisation and the previous answer that it depends on. */
+	static const int depends[5] = {-1, -1, 1, 1, 3};
+	for (int i = 0; i < 5; i++) {
+		sqlite3_stmt *st = db_stmt(db, sql[i]);
+		if (st == NULL)
+			return PARTA_EIO;
+		sqlite3_bind_int64(st, 1, org);
+		if (sqlite3_bind_parameter_count(st) >= 2)
+			sqlite3_bind_int64(st, 2, depends[i] >= 0 ? ids[depends[i]] : 0);
+		int rc = sqlite3_step(st);
+		ids[i] = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		if (ids[i] == 0)
+			return rc == SQLITE_ROW || rc == SQLITE_DONE ? PARTA_ENOTFOUND : PARTA_EIO;
+		sqlite3_stmt *nm = db_stmt(db, "SELECT surname || ' ' || first_name || "
+					       "CASE patronymic WHEN '' THEN '' ELSE ' ' || patronymic END "
+					       "FROM persons WHERE id = ?");
+		if (nm == NULL)
+			return PARTA_EIO;
+		sqlite3_bind_int64(nm, 1, ids[i]);
+		if (sqlite3_step(nm) == SQLITE_ROW)
+			snprintf(names[i], 200, "%s", sqlite3_column_text(nm, 0));
+		sqlite3_reset(nm);
+	}
+	return PARTA_OK;
+}
+
+int rstore_account_person(struct db *db, int64_t org, int64_t account, int64_t person)
+{
+	int rc = rstore_row(db, "UPDATE accounts SET person_id = ?3 WHERE id = ?2 AND org_id = ?1 "
+				"AND ?3 IN (SELECT id FROM persons WHERE org_id = ?1)",
+			    org, account, person, 0);
+	if (rc != PARTA_OK)
+		return rc;
+	return sqlite3_changes(db_handle(db)) == 1 ? PARTA_OK : PARTA_ENOTFOUND;
+}

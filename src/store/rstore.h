@@ -68,6 +68,13 @@ int rstore_org_set(struct db *db, int64_t org, const char *type, const char *pro
  * PARTA_ECONFLICT otherwise. */
 int rstore_org_empty(struct db *db, int64_t org);
 
+/* People for the demo logins: [0] the director, [1] a homeroom teacher of an older class,
+ * [2] another subject teacher (one who leads no class when there is one), [3] a student of [1]'s class, [4] a parent of
+ * [3]; and each one's full name. PARTA_ENOTFOUND when the roster has no such people. */
+int rstore_demo_people(struct db *db, int64_t org, int64_t ids[5], char names[5][200]);
+/* Links an account of `org` to a person of `org`; PARTA_ENOTFOUND otherwise. */
+int rstore_account_person(struct db *db, int64_t org, int64_t account, int64_t person);
+
 /* Listings for the API. */
 int rstore_list(struct db *db, int64_t org, const char *what, json_t **out);
 int rstore_events(struct db *db, int64_t org, int64_t after, json_t **out);
