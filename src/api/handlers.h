@@ -39,6 +39,10 @@ int api_org_update(struct srv *srv, struct http_req *req, const struct auth_ctx 
 int api_lessons_create(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_lessons_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_lessons_delete(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_rights_groups_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_rights_groups_create(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_rights_catalogue(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_person_rights(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_roster_export(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_roster_import(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_roster_events(struct srv *srv, struct http_req *req, const struct auth_ctx *who);

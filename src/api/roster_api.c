@@ -7,6 +7,7 @@
 #include "../app/orders.h"
 #include "../app/lessons.h"
 #include "../app/orgs.h"
+#include "../core/rights.h"
 #include "../core/timetable.h"
 #include "../core/err.h"
 #include "../store/rstore.h"
@@ -69,6 +70,15 @@ static int api_list(struct srv *srv, struct http_req *req, const char *what)
 	if (rc != PARTA_OK) {
 		http_error(&req->resp, rc, "internal", "Внутренняя ошибка сервера");
 		return API_DONE;
+	}
+	/* Aggregated columns come back as JSON text: hand them out as arrays. */
+	size_t i;
+	json_t *row;
+	json_array_foreach(list, i, row)
+	{
+		json_t *rights = json_object_get(row, "rights");
+		if (json_is_string(rights))
+			json_object_set_new(row, "rights", json_loads(json_string_value(rights), 0, NULL));
 	}
 	http_json(&req->resp, 200, json_pack("{s:o}", what, list));
 	return API_DONE;
@@ -298,5 +308,52 @@ int api_lessons_delete(struct srv *srv, struct http_req *req, const struct auth_
 		http_error(&req->resp, rc, "internal", "Внутренняя ошибка сервера");
 	else
 		http_json(&req->resp, 204, NULL);
+	return API_DONE;
+}
+
+API_REFDATA(rights_groups, orders_add_rights_group)
+
+/* The rights catalogue: [{"code","label"}]. */
+static json_t *api_rights_json(json_t *codes)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < rights_count(); i++) {
+		const struct right_def *r = rights_at(i);
+		bool held = codes == NULL;
+		size_t k;
+		json_t *c;
+		json_array_foreach(codes, k, c) held = held || strcmp(json_string_value(c), r->code) == 0;
+		if (held)
+			json_array_append_new(list, json_pack("{s:s,s:s}", "code", r->code, "label",
+							      r->label));
+	}
+	return list;
+}
+
+int api_rights_catalogue(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	(void)srv, (void)who;
+	http_json(&req->resp, 200, json_pack("{s:o}", "rights", api_rights_json(NULL)));
+	return API_DONE;
+}
+
+int api_person_rights(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	(void)who;
+	struct db *db = srv_app(srv)->db;
+	int64_t org = api_param_id(req, "org"), person = api_param_id(req, "person");
+	if (person == 0 || rstore_owned(db, org, RSTORE_PERSON, person) != PARTA_OK) {
+		http_error(&req->resp, PARTA_ENOTFOUND, "not_found", "Человек не найден");
+		return API_DONE;
+	}
+	json_t *codes;
+	if (rstore_person_rights(db, org, person, &codes) != PARTA_OK) {
+		json_decref(codes);
+		http_error(&req->resp, PARTA_EIO, "internal", "Внутренняя ошибка сервера");
+		return API_DONE;
+	}
+	http_json(&req->resp, 200, json_pack("{s:I,s:o}", "person_id", (json_int_t)person, "rights",
+					     api_rights_json(codes)));
+	json_decref(codes);
 	return API_DONE;
 }

@@ -63,7 +63,7 @@ static int bundle_export_list(struct app *app, int64_t org, const char *what,
 }
 
 struct bundle_maps {
-	json_t *persons, *subjects, *positions, *classes, *loads;
+	json_t *persons, *subjects, *positions, *classes, *loads, *groups;
 };
 
 static json_t *bundle_export_order(json_t *row, const struct bundle_maps *m)
@@ -84,6 +84,7 @@ static json_t *bundle_export_order(json_t *row, const struct bundle_maps *m)
 		{"person_id", "person", offsetof(struct bundle_maps, persons), NULL},
 		{"student_id", "student", offsetof(struct bundle_maps, persons), NULL},
 		{"position_id", "position", offsetof(struct bundle_maps, positions), NULL},
+		{"from_position_id", "from_position", offsetof(struct bundle_maps, positions), NULL},
 		{"subject_id", "subject", offsetof(struct bundle_maps, subjects), NULL},
 		{"class_id", "class", offsetof(struct bundle_maps, classes), "c"},
 		{"load_id", "load", offsetof(struct bundle_maps, loads), "l"},
@@ -160,20 +161,43 @@ static int bundle_export_lessons(struct app *app, int64_t org, const struct bund
 	return PARTA_OK;
 }
 
+/* Rights groups carry their rights as an array; positions name their group by reference. */
+static void bundle_export_groups(json_t *groups, json_t *positions, json_t *group_map)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(groups, i, row)
+	{
+		json_t *rights = json_loads(json_string_value(json_object_get(row, "rights")), 0, NULL);
+		json_object_set_new(row, "rights", rights ? rights : json_array());
+	}
+	json_array_foreach(positions, i, row)
+	{
+		json_t *id = json_object_get(row, "rights_group_id");
+		const char *ref = json_is_integer(id) ? map_ref(group_map, id) : NULL;
+		json_object_del(row, "rights_group_id");
+		json_object_set_new(row, "rights_group", ref ? json_string(ref) : json_null());
+	}
+}
+
 int bundle_export(struct app *app, int64_t org, json_t **out)
 {
 	*out = NULL;
 	struct bundle_maps m = {json_object(), json_object(), json_object(), json_object(),
-				json_object()};
+				json_object(), json_object()};
 	json_t *organisation = NULL, *persons = NULL, *subjects = NULL, *positions = NULL,
-	       *orders = NULL;
+	       *orders = NULL, *groups = NULL;
 	int rc = rstore_org_get(app->db, org, &organisation);
+	if (rc == PARTA_OK)
+		rc = bundle_export_list(app, org, "rights_groups", "g", m.groups, &groups);
 	if (rc == PARTA_OK)
 		rc = bundle_export_list(app, org, "persons", "p", m.persons, &persons);
 	if (rc == PARTA_OK)
 		rc = bundle_export_list(app, org, "subjects", "s", m.subjects, &subjects);
 	if (rc == PARTA_OK)
 		rc = bundle_export_list(app, org, "positions", "pos", m.positions, &positions);
+	if (rc == PARTA_OK)
+		bundle_export_groups(groups, positions, m.groups);
 	if (rc == PARTA_OK)
 		rc = rstore_list(app->db, org, "orders", &orders);
 	json_t *exported = json_array();
@@ -194,11 +218,13 @@ int bundle_export(struct app *app, int64_t org, json_t **out)
 	if (rc == PARTA_OK)
 		rc = bundle_export_lessons(app, org, &m, &lessons);
 	if (rc == PARTA_OK)
-		*out = json_pack("{s:s,s:i,s:O,s:O,s:O,s:O,s:O,s:o}", "format", BUNDLE_FORMAT,
-				 "version", BUNDLE_VERSION, "organisation", organisation,
-				 "persons", persons, "subjects", subjects, "positions", positions,
-				 "orders", exported, "lessons", lessons);
+		*out = json_pack("{s:s,s:i,s:O,s:O,s:O,s:O,s:O,s:O,s:o}", "format",
+				 BUNDLE_FORMAT, "version", BUNDLE_VERSION, "organisation",
+				 organisation, "persons", persons, "subjects", subjects,
+				 "rights_groups", groups, "positions", positions, "orders", exported,
+				 "lessons", lessons);
 	json_decref(exported);
+	json_decref(groups);
 	json_decref(orders);
 	json_decref(positions);
 	json_decref(subjects);
@@ -209,6 +235,7 @@ int bundle_export(struct app *app, int64_t org, json_t **out)
 	json_decref(m.positions);
 	json_decref(m.classes);
 	json_decref(m.loads);
+	json_decref(m.groups);
 	return rc;
 }
 
@@ -316,6 +343,7 @@ static int bundle_payload(struct app *app, int64_t org, json_t *o, const struct 
 		{"person", "person_id", offsetof(struct bundle_maps, persons)},
 		{"student", "student_id", offsetof(struct bundle_maps, persons)},
 		{"position", "position_id", offsetof(struct bundle_maps, positions)},
+		{"from_position", "from_position_id", offsetof(struct bundle_maps, positions)},
 		{"subject", "subject_id", offsetof(struct bundle_maps, subjects)},
 		{"class", "class_id", offsetof(struct bundle_maps, classes)},
 		{"load", "load_id", offsetof(struct bundle_maps, loads)},
@@ -468,9 +496,25 @@ static int bundle_import_tx(struct app *app, int64_t org, json_t *bundle,
 	if (rc == PARTA_OK)
 		rc = bundle_import_list(app, org, json_object_get(bundle, "subjects"),
 					orders_add_subject, m->subjects, out);
+	json_t *groups = json_object_get(bundle, "rights_groups");
+	if (rc == PARTA_OK && groups != NULL)
+		rc = bundle_import_list(app, org, groups, orders_add_rights_group, m->groups, out);
+	/* Positions name their rights group by reference: resolve into a copy. */
+	json_t *positions = json_deep_copy(json_object_get(bundle, "positions"));
+	size_t pi;
+	json_t *prow;
+	json_array_foreach(positions, pi, prow)
+	{
+		const char *ref = json_string_value(json_object_get(prow, "rights_group"));
+		json_t *id = ref ? json_object_get(m->groups, ref) : NULL;
+		if (ref != NULL && id == NULL && rc == PARTA_OK)
+			rc = bundle_fail(out, PARTA_EVALIDATION, "Неизвестная группа прав", ref);
+		if (id != NULL)
+			json_object_set(prow, "rights_group_id", id);
+	}
 	if (rc == PARTA_OK)
-		rc = bundle_import_list(app, org, json_object_get(bundle, "positions"),
-					orders_add_position, m->positions, out);
+		rc = bundle_import_list(app, org, positions, orders_add_position, m->positions, out);
+	json_decref(positions);
 	json_t *orders = json_object_get(bundle, "orders");
 	if (rc == PARTA_OK && !json_is_array(orders))
 		rc = bundle_fail(out, PARTA_EVALIDATION, "orders: ожидается массив", NULL);
@@ -497,7 +541,7 @@ int bundle_import(struct app *app, int64_t org, json_t *bundle, struct orders_re
 {
 	memset(out, 0, sizeof *out);
 	struct bundle_maps m = {json_object(), json_object(), json_object(), json_object(),
-				json_object()};
+				json_object(), json_object()};
 	int rc = db_begin(app->db);
 	if (rc == PARTA_OK) {
 		rc = bundle_import_tx(app, org, bundle, &m, out);
@@ -508,6 +552,7 @@ int bundle_import(struct app *app, int64_t org, json_t *bundle, struct orders_re
 	json_decref(m.positions);
 	json_decref(m.classes);
 	json_decref(m.loads);
+	json_decref(m.groups);
 	if (rc == PARTA_OK)
 		log_msg(LOG_INFO, "bundle", "imported org=%" PRId64 " orders=%" PRId64, org,
 			out->id);

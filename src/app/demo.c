@@ -119,7 +119,7 @@ struct demo_gen {
 	bool college;
 	int year;
 	char order_date[11];
-	json_t *persons, *subjects, *positions, *orders, *lessons;
+	json_t *persons, *subjects, *positions, *orders, *lessons, *groups;
 	int norders;
 	struct demo_class classes[DEMO_MAX_CLASSES];
 	int nclasses;
@@ -228,19 +228,31 @@ static json_t *demo_cref(int class_idx)
 
 static void demo_positions(struct demo_gen *g)
 {
-	const char *const rows[][2] = {
-		{"Директор", "Администрация"},
-		{"Заместитель директора", "Администрация"},
-		{g->college ? "Преподаватель" : "Учитель", "Педагогический состав"},
-		{"Педагог-психолог", "Педагогический состав"},
-		{"Библиотекарь", "Учебно-вспомогательный персонал"},
+	/* The administration manages chats and the «Сферум» module; so does the teacher given
+	 * the extra position «Ответственный по Сферуму» (SPEC §5). */
+	json_array_append_new(g->groups,
+			      json_pack("{s:s,s:s,s:[s,s,s,s,s]}", "ref", "g1", "name", "Администрация",
+					"rights", "chat_management", "sferum_add", "sferum_delete",
+					"sferum_edit", "sferum_view"));
+	json_array_append_new(g->groups,
+			      json_pack("{s:s,s:s,s:[s,s]}", "ref", "g2", "name",
+					"Ответственные по Сферуму", "rights", "chat_management",
+					"sferum_view"));
+	const char *const rows[][3] = {
+		{"Директор", "Администрация", "g1"},
+		{"Заместитель директора", "Администрация", "g1"},
+		{g->college ? "Преподаватель" : "Учитель", "Педагогический состав", NULL},
+		{"Педагог-психолог", "Педагогический состав", NULL},
+		{"Библиотекарь", "Учебно-вспомогательный персонал", NULL},
+		{"Ответственный по Сферуму", "Педагогический состав", "g2"},
 	};
 	for (size_t i = 0; i < DEMO_COUNT(rows); i++) {
 		char ref[16];
 		demo_ref(ref, sizeof ref, "pos", (int)i);
-		json_array_append_new(g->positions, json_pack("{s:s,s:s,s:s}", "ref", ref, "name",
-							      rows[i][0], "position_type",
-							      rows[i][1]));
+		json_array_append_new(g->positions,
+				      json_pack("{s:s,s:s,s:s,s:s?}", "ref", ref, "name", rows[i][0],
+						"position_type", rows[i][1], "rights_group",
+						rows[i][2]));
 	}
 }
 
@@ -316,6 +328,21 @@ static bool demo_applies(const struct demo_subject *s, const struct demo_class *
 	       (s->prefix == NULL || strncmp(c->name, s->prefix, strlen(s->prefix)) == 0);
 }
 
+/* The k-th teacher of a specialty (cycling), or -1 when there is none. */
+static int demo_specialist(const struct demo_gen *g, int specialty, int k)
+{
+	int n = 0;
+	for (int t = 0; t < g->nteachers; t++)
+		n += g->teachers[t].specialty == specialty;
+	if (n == 0)
+		return -1;
+	k %= n;
+	for (int t = 0; t < g->nteachers; t++)
+		if (g->teachers[t].specialty == specialty && k-- == 0)
+			return t;
+	return -1;
+}
+
 /* Staff: administration, one primary teacher per primary class, specialists sized by the
  * hours of their specialty (about 24 a week each), a psychologist and a librarian. */
 static void demo_staff(struct demo_gen *g)
@@ -337,21 +364,12 @@ static void demo_staff(struct demo_gen *g)
 			demo_hire(g, 2, sp, demo_pick(g, 4) != 0);
 	demo_hire(g, 3, -1, true);
 	demo_hire(g, 4, -1, true);
-}
-
-/* The k-th teacher of a specialty (cycling), or -1 when there is none. */
-static int demo_specialist(const struct demo_gen *g, int specialty, int k)
-{
-	int n = 0;
-	for (int t = 0; t < g->nteachers; t++)
-		n += g->teachers[t].specialty == specialty;
-	if (n == 0)
-		return -1;
-	k %= n;
-	for (int t = 0; t < g->nteachers; t++)
-		if (g->teachers[t].specialty == specialty && k-- == 0)
-			return t;
-	return -1;
+	/* One teacher also answers for the messenger, on top of teaching. */
+	int teacher = demo_specialist(g, SP_INFORMATICS, 0);
+	if (teacher >= 0)
+		demo_order(g, "position_add", json_pack("{s:o,s:s}", "person",
+							demo_pref(g->teachers[teacher].person),
+							"position", "pos6"));
 }
 
 static void demo_homerooms(struct demo_gen *g)
@@ -607,6 +625,7 @@ int demo_bundle(const struct demo_org_spec *spec, uint64_t seed, const char *wee
 	g->positions = json_array();
 	g->orders = json_array();
 	g->lessons = json_array();
+	g->groups = json_array();
 	demo_positions(g);
 	demo_subjects(g);
 	demo_classes(g);
@@ -624,11 +643,14 @@ int demo_bundle(const struct demo_org_spec *spec, uint64_t seed, const char *wee
 				 spec->time_zone, "persons", g->persons, "subjects", g->subjects,
 				 "positions", g->positions, "orders", g->orders, "lessons",
 				 g->lessons);
+	if (*out != NULL)
+		json_object_set(*out, "rights_groups", g->groups);
 	json_decref(g->persons);
 	json_decref(g->subjects);
 	json_decref(g->positions);
 	json_decref(g->orders);
 	json_decref(g->lessons);
+	json_decref(g->groups);
 	free(g->families);
 	free(g);
 	return rc;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../core/err.h"
+#include "../core/rights.h"
 #include "../core/timetable.h"
 #include "../core/utf8.h"
 #include "../store/rstore.h"
@@ -62,6 +63,7 @@ int orders_from_json(json_t *payload, int64_t id, struct roster_order *o, void *
 		{"student_id", offsetof(struct roster_order, student)},
 		{"class_id", offsetof(struct roster_order, class_id)},
 		{"position_id", offsetof(struct roster_order, position)},
+		{"from_position_id", offsetof(struct roster_order, from_position)},
 		{"load_id", offsetof(struct roster_order, load_id)},
 		{"subject_id", offsetof(struct roster_order, subject)},
 	};
@@ -189,6 +191,8 @@ int orders_check_refs(struct app *app, int64_t org, const struct roster_order *o
 	if (rc == PARTA_OK)
 		rc = orders_check_ref(app, org, RSTORE_POSITION, o->position, "Должность", out);
 	if (rc == PARTA_OK)
+		rc = orders_check_ref(app, org, RSTORE_POSITION, o->from_position, "Должность", out);
+	if (rc == PARTA_OK)
 		rc = orders_check_ref(app, org, RSTORE_SUBJECT, o->subject, "Предмет", out);
 	if (rc == PARTA_OK && o->kind != ROSTER_CLASS_CREATE)
 		rc = orders_check_ref(app, org, RSTORE_CLASS, o->class_id, "Класс", out);
@@ -239,7 +243,8 @@ static json_t *orders_payload(json_t *body)
 {
 	static const char *const keys[] = {"kind",	 "person_id", "student_id", "class_id",
 					   "position_id", "load_id",   "subject_id", "name",
-					   "year",	 "parallel",  "subgroup", "last_parallel", "carry"};
+					   "year",	 "parallel",  "subgroup", "last_parallel", "carry",
+					   "from_position_id"};
 	json_t *payload = json_object();
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		json_t *v = json_object_get(body, keys[i]);
@@ -533,7 +538,37 @@ static int orders_add_named(struct app *app, int64_t org, enum rstore_ref kind, 
 	if (kind == RSTORE_POSITION && !orders_text_ok(type, ORDERS_TEXT_MAX))
 		return orders_fail(out, PARTA_EVALIDATION,
 				   "Укажите тип должности («Педагогический состав» …)");
-	int rc = rstore_named_insert(app->db, org, kind, name, type, &out->id);
+	json_t *group = json_object_get(body, "rights_group_id");
+	int64_t group_id = json_is_integer(group) ? json_integer_value(group) : 0;
+	if (kind == RSTORE_POSITION && group != NULL && !json_is_null(group) &&
+	    (group_id <= 0 || rstore_owned(app->db, org, RSTORE_RIGHTS_GROUP, group_id) != PARTA_OK))
+		return orders_fail(out, PARTA_EVALIDATION,
+				   "rights_group_id: группа прав не найдена в организации");
+	int rc = rstore_named_insert(app->db, org, kind, name, type, group_id, &out->id);
+	if (rc == PARTA_ECONFLICT)
+		return orders_fail(out, rc, "Такое название уже есть");
+	return rc;
+}
+
+int orders_add_rights_group(struct app *app, int64_t org, json_t *body,
+			    struct orders_result *out)
+{
+	memset(out, 0, sizeof *out);
+	const char *name = json_string_value(json_object_get(body, "name"));
+	json_t *rights = json_object_get(body, "rights");
+	if (!orders_text_ok(name, ORDERS_TEXT_MAX))
+		return orders_fail(out, PARTA_EVALIDATION, "Укажите название группы прав");
+	size_t n = json_array_size(rights);
+	if (!json_is_array(rights) || n > 32)
+		return orders_fail(out, PARTA_EVALIDATION, "rights: массив кодов прав");
+	const char *codes[32];
+	for (size_t i = 0; i < n; i++) {
+		codes[i] = json_string_value(json_array_get(rights, i));
+		if (rights_find(codes[i]) == NULL)
+			return orders_fail(out, PARTA_EVALIDATION, "Неизвестное право: %.60s",
+					   codes[i] ? codes[i] : "?");
+	}
+	int rc = rstore_rights_group_insert(app->db, org, name, codes, n, &out->id);
 	if (rc == PARTA_ECONFLICT)
 		return orders_fail(out, rc, "Такое название уже есть");
 	return rc;

@@ -39,6 +39,10 @@ int orders_add_person(struct app *app, int64_t org, json_t *body, struct orders_
 /* body: {"name"} for a subject; {"name","position_type"} for a position. */
 int orders_add_subject(struct app *app, int64_t org, json_t *body, struct orders_result *out);
 int orders_add_position(struct app *app, int64_t org, json_t *body, struct orders_result *out);
+/* body: {"name","rights":["chat_management","sferum_view",…]} (core/rights.h codes). A
+ * position then names its group: {"name","position_type","rights_group_id"}. */
+int orders_add_rights_group(struct app *app, int64_t org, json_t *body,
+			    struct orders_result *out);
 
 /* ---- for the other use cases of the app layer (bundle.c) ---- */
 

@@ -104,6 +104,27 @@ const struct roster_staff *roster_staff(const struct roster *r, int64_t person)
 	return i == SIZE_MAX ? NULL : &r->staff[i];
 }
 
+static size_t roster_employment_index(const struct roster *r, int64_t person, int64_t position)
+{
+	for (size_t i = 0; i < r->nstaff; i++)
+		if (r->staff[i].person == person && r->staff[i].position == position)
+			return i;
+	return SIZE_MAX;
+}
+
+bool roster_holds(const struct roster *r, int64_t person, int64_t position)
+{
+	return roster_employment_index(r, person, position) != SIZE_MAX;
+}
+
+static size_t roster_positions_of(const struct roster *r, int64_t person)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nstaff; i++)
+		n += r->staff[i].person == person;
+	return n;
+}
+
 static struct roster_load *roster_load_mut(const struct roster *r, int64_t id)
 {
 	for (size_t i = 0; i < r->nloads; i++)
@@ -135,7 +156,7 @@ bool roster_is_guardian(const struct roster *r, int64_t parent, int64_t student)
 static const char *const roster_kind_names[ROSTER_ORDER_KINDS] = {
 	"class_create", "class_close", "enrol",	 "withdraw",	 "transfer",	    "hire",
 	"dismiss",	"position_change", "homeroom", "load_set", "guardian_add", "guardian_remove",
-	"year_transition",
+	"year_transition", "position_add", "position_remove",
 };
 
 const char *roster_kind_name(enum roster_order_kind kind)
@@ -280,8 +301,11 @@ static int roster_dismiss(struct roster *r, const struct roster_order *o, char *
 	int rc = roster_employed(r, o->person, why, whylen);
 	if (rc != PARTA_OK)
 		return rc;
-	size_t i = roster_staff_index(r, o->person);
-	r->staff[i] = r->staff[--r->nstaff];
+	for (size_t i = 0; i < r->nstaff;) /* every position the person holds */
+		if (r->staff[i].person == o->person)
+			r->staff[i] = r->staff[--r->nstaff];
+		else
+			i++;
 	return PARTA_OK;
 }
 
@@ -293,7 +317,57 @@ static int roster_position_change(struct roster *r, const struct roster_order *o
 	int rc = roster_employed(r, o->person, why, whylen);
 	if (rc != PARTA_OK)
 		return rc;
-	r->staff[roster_staff_index(r, o->person)].position = o->position;
+	size_t i;
+	if (o->from_position == 0) {
+		if (roster_positions_of(r, o->person) != 1)
+			return roster_fail(why, whylen, PARTA_EVALIDATION,
+					   "Сотрудник %" PRId64 " занимает несколько должностей: "
+					   "укажите, какую изменить",
+					   o->person);
+		i = roster_staff_index(r, o->person);
+	} else if ((i = roster_employment_index(r, o->person, o->from_position)) == SIZE_MAX) {
+		return roster_fail(why, whylen, PARTA_ECONFLICT,
+				   "Сотрудник %" PRId64 " не занимает должность %" PRId64, o->person,
+				   o->from_position);
+	}
+	if (roster_holds(r, o->person, o->position))
+		return roster_fail(why, whylen, PARTA_ECONFLICT,
+				   "Сотрудник %" PRId64 " уже занимает эту должность", o->person);
+	r->staff[i].position = o->position;
+	return PARTA_OK;
+}
+
+static int roster_position_add(struct roster *r, const struct roster_order *o, char *why,
+			       size_t whylen)
+{
+	if (o->position <= 0)
+		return roster_fail(why, whylen, PARTA_EVALIDATION, "Не указана должность");
+	int rc = roster_employed(r, o->person, why, whylen);
+	if (rc != PARTA_OK)
+		return rc;
+	if (roster_holds(r, o->person, o->position))
+		return roster_fail(why, whylen, PARTA_ECONFLICT,
+				   "Сотрудник %" PRId64 " уже занимает эту должность", o->person);
+	if (ROSTER_RESERVE(r, staff, r->nstaff + 1) != PARTA_OK)
+		return PARTA_ENOMEM;
+	r->staff[r->nstaff++] = (struct roster_staff){o->person, o->position};
+	return PARTA_OK;
+}
+
+static int roster_position_remove(struct roster *r, const struct roster_order *o, char *why,
+				  size_t whylen)
+{
+	size_t i = roster_employment_index(r, o->person, o->position);
+	if (i == SIZE_MAX)
+		return roster_fail(why, whylen, PARTA_ECONFLICT,
+				   "Сотрудник %" PRId64 " не занимает должность %" PRId64, o->person,
+				   o->position);
+	if (roster_positions_of(r, o->person) == 1)
+		return roster_fail(why, whylen, PARTA_ECONFLICT,
+				   "Это единственная должность сотрудника %" PRId64
+				   ": оформите увольнение",
+				   o->person);
+	r->staff[i] = r->staff[--r->nstaff];
 	return PARTA_OK;
 }
 
@@ -516,7 +590,7 @@ int roster_apply(struct roster *r, const struct roster_order *o, char *why, size
 		roster_class_create, roster_class_close,     roster_enrol,	  roster_withdraw,
 		roster_transfer,     roster_hire,	     roster_dismiss,	  roster_position_change,
 		roster_homeroom,     roster_load_set,	     roster_guardian_add, roster_guardian_remove,
-		roster_year_transition,
+		roster_year_transition, roster_position_add, roster_position_remove,
 	};
 	if ((unsigned)o->kind >= ROSTER_ORDER_KINDS)
 		return roster_fail(why, whylen, PARTA_EVALIDATION, "Неизвестный вид приказа %d",
@@ -592,11 +666,6 @@ static bool load_same(const struct roster_load *a, const struct roster_load *b)
 		memcmp(a->subgroup, b->subgroup, a->nsubgroup * sizeof *a->subgroup) == 0);
 }
 
-static bool staff_same(const struct roster_staff *a, const struct roster_staff *b)
-{
-	return (a == NULL && b == NULL) || (a && b && a->position == b->position);
-}
-
 /* Classes whose chats a person's employment change affects: where they lead or teach. */
 static void touch_teacher(const struct roster *r, int64_t person, struct roster_idset *s)
 {
@@ -635,7 +704,7 @@ static void diff_one_way(const struct roster *a, const struct roster *b,
 	}
 	for (size_t i = 0; i < a->nstaff; i++) {
 		const struct roster_staff *st = &a->staff[i];
-		if (!staff_same(st, roster_staff(b, st->person))) {
+		if (!roster_holds(b, st->person, st->position)) {
 			*staff = true;
 			touch_teacher(a, st->person, s);
 			touch_teacher(b, st->person, s);

@@ -26,12 +26,14 @@ enum roster_order_kind {
 	ROSTER_TRANSFER,         /* person (student) from their class into class */
 	ROSTER_HIRE,             /* person with position */
 	ROSTER_DISMISS,          /* person */
-	ROSTER_POSITION_CHANGE,  /* person to position */
+	ROSTER_POSITION_CHANGE,  /* person from from_position (0: their only one) to position */
 	ROSTER_HOMEROOM,         /* class gets person (0: none) as homeroom teacher */
 	ROSTER_LOAD_SET,         /* load (class × subject [× subgroup]) gets teacher (0: removed) */
 	ROSTER_GUARDIAN_ADD,     /* person (parent) of student */
 	ROSTER_GUARDIAN_REMOVE,
 	ROSTER_YEAR_TRANSITION,  /* close year: carry classes to year+1, graduate last_parallel */
+	ROSTER_POSITION_ADD,     /* person (employed) takes position too, on top of the others */
+	ROSTER_POSITION_REMOVE,  /* person gives up position, keeping at least one */
 	ROSTER_ORDER_KINDS
 };
 
@@ -49,6 +51,7 @@ struct roster_order {
 	int64_t student;  /* guardianship: the child */
 	int64_t class_id;
 	int64_t position;
+	int64_t from_position;
 	int64_t load_id;
 	int64_t subject;
 	const char *name; /* class name (CLASS_CREATE) */
@@ -77,6 +80,7 @@ struct roster_enrolment {
 	int64_t student, class_id;
 };
 
+/* One employment: a person may hold several positions, one entry each. */
 struct roster_staff {
 	int64_t person, position;
 };
@@ -96,7 +100,7 @@ struct roster {
 	size_t nclasses, capclasses;
 	struct roster_enrolment *enrolments; /* one per enrolled student */
 	size_t nenrolments, capenrolments;
-	struct roster_staff *staff; /* employed staff */
+	struct roster_staff *staff; /* employments of the employed staff */
 	size_t nstaff, capstaff;
 	struct roster_guardian *guardians;
 	size_t nguardians, capguardians;
@@ -143,7 +147,9 @@ int roster_next_name(const char *name, char *out, size_t len);
 /* Lookups (NULL / 0 when absent). */
 const struct roster_class *roster_class(const struct roster *r, int64_t class_id);
 int64_t roster_class_of(const struct roster *r, int64_t student); /* 0: not enrolled */
+/* The person's first employment: non-NULL exactly when they are employed. */
 const struct roster_staff *roster_staff(const struct roster *r, int64_t person);
+bool roster_holds(const struct roster *r, int64_t person, int64_t position);
 const struct roster_load *roster_load(const struct roster *r, int64_t load_id);
 bool roster_is_guardian(const struct roster *r, int64_t parent, int64_t student);
 

@@ -133,6 +133,27 @@ const struct migration migrations[] = {
 	{4,
 	 /* A journal account belongs to a person of its organisation (SPEC §2). */
 	 "ALTER TABLE accounts ADD COLUMN person_id INTEGER REFERENCES persons(id);"},
+	{5,
+	 /* A person may hold several positions; positions belong to a rights group whose rights
+	  * («Управление чатами», the «Сферум» rights) its holders have. */
+	 "CREATE TABLE staff_new ("
+	 "  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+	 "  person_id INTEGER NOT NULL REFERENCES persons(id),"
+	 "  position_id INTEGER NOT NULL,"
+	 "  PRIMARY KEY (person_id, position_id)"
+	 ");"
+	 "INSERT INTO staff_new SELECT org_id, person_id, position_id FROM staff;"
+	 "DROP TABLE staff;"
+	 "ALTER TABLE staff_new RENAME TO staff;"
+	 "CREATE TABLE rights_groups ("
+	 "  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+	 "  name TEXT NOT NULL, UNIQUE (org_id, name)"
+	 ");"
+	 "CREATE TABLE rights_group_rights ("
+	 "  group_id INTEGER NOT NULL REFERENCES rights_groups(id) ON DELETE CASCADE,"
+	 "  right_code TEXT NOT NULL, PRIMARY KEY (group_id, right_code)"
+	 ");"
+	 "ALTER TABLE positions ADD COLUMN rights_group_id INTEGER REFERENCES rights_groups(id);"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

@@ -34,6 +34,7 @@ int rstore_owned(struct db *db, int64_t org, enum rstore_ref kind, int64_t id)
 		[RSTORE_POSITION] = "SELECT 1 FROM positions WHERE id = ? AND org_id = ?",
 		[RSTORE_CLASS] = "SELECT 1 FROM roster_ids WHERE id = ? AND org_id = ? AND kind = 'class'",
 		[RSTORE_LOAD] = "SELECT 1 FROM roster_ids WHERE id = ? AND org_id = ? AND kind = 'load'",
+		[RSTORE_RIGHTS_GROUP] = "SELECT 1 FROM rights_groups WHERE id = ? AND org_id = ?",
 	};
 	sqlite3_stmt *st = db_stmt(db, sql[kind]);
 	if (st == NULL)
@@ -77,23 +78,67 @@ int rstore_person_insert(struct db *db, int64_t org, const struct rstore_person 
 }
 
 int rstore_named_insert(struct db *db, int64_t org, enum rstore_ref kind, const char *name,
-			const char *position_type, int64_t *id)
+			const char *position_type, int64_t rights_group, int64_t *id)
 {
 	sqlite3_stmt *st =
 		kind == RSTORE_SUBJECT
 			? db_stmt(db, "INSERT INTO subjects(org_id, name) VALUES (?, ?)")
-			: db_stmt(db, "INSERT INTO positions(org_id, name, position_type) "
-				      "VALUES (?, ?, ?)");
+			: db_stmt(db, "INSERT INTO positions(org_id, name, position_type, "
+				      "rights_group_id) VALUES (?, ?, ?, nullif(?, 0))");
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, org);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	if (kind == RSTORE_POSITION)
+	if (kind == RSTORE_POSITION) {
 		sqlite3_bind_text(st, 3, position_type, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, rights_group);
+	}
 	int rc = rstore_done(st);
 	if (rc == PARTA_OK)
 		*id = sqlite3_last_insert_rowid(db_handle(db));
 	return rc;
+}
+
+int rstore_rights_group_insert(struct db *db, int64_t org, const char *name,
+			       const char *const *codes, size_t ncodes, int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO rights_groups(org_id, name) VALUES (?, ?)");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, org);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	int rc = rstore_done(st);
+	if (rc != PARTA_OK)
+		return rc;
+	*id = sqlite3_last_insert_rowid(db_handle(db));
+	for (size_t i = 0; i < ncodes && rc == PARTA_OK; i++) {
+		st = db_stmt(db, "INSERT OR IGNORE INTO rights_group_rights(group_id, right_code) "
+				 "VALUES (?, ?)");
+		if (st == NULL)
+			return PARTA_EIO;
+		sqlite3_bind_int64(st, 1, *id);
+		sqlite3_bind_text(st, 2, codes[i], -1, SQLITE_STATIC);
+		rc = rstore_done(st);
+	}
+	return rc;
+}
+
+int rstore_person_rights(struct db *db, int64_t org, int64_t person, json_t **out)
+{
+	*out = json_array();
+	sqlite3_stmt *st = db_stmt(db, "SELECT DISTINCT r.right_code FROM staff s "
+				       "JOIN positions p ON p.id = s.position_id "
+				       "JOIN rights_group_rights r ON r.group_id = p.rights_group_id "
+				       "WHERE s.org_id = ? AND s.person_id = ? ORDER BY r.right_code");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, org);
+	sqlite3_bind_int64(st, 2, person);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(*out, json_string((const char *)sqlite3_column_text(st, 0)));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? PARTA_OK : PARTA_EIO;
 }
 
 int rstore_active_orders(struct db *db, int64_t org, json_t **out)
@@ -362,14 +407,18 @@ int rstore_list(struct db *db, int64_t org, const char *what, json_t **out)
 		{"persons", "SELECT id, surname, first_name, patronymic, birth_date, gender, phone, "
 			    "email FROM persons WHERE org_id = ? ORDER BY surname, first_name, id"},
 		{"subjects", "SELECT id, name FROM subjects WHERE org_id = ? ORDER BY name"},
-		{"positions", "SELECT id, name, position_type FROM positions WHERE org_id = ? "
-			      "ORDER BY name"},
+		{"positions", "SELECT id, name, position_type, rights_group_id FROM positions "
+			      "WHERE org_id = ? ORDER BY name"},
+		{"rights_groups", "SELECT g.id, g.name, (SELECT json_group_array(right_code) FROM "
+				  "(SELECT right_code FROM rights_group_rights WHERE group_id = g.id "
+				  "ORDER BY right_code)) AS rights FROM rights_groups g "
+				  "WHERE g.org_id = ? ORDER BY g.name"},
 		{"classes", "SELECT id, name, year, parallel, homeroom_id, open FROM classes "
 			    "WHERE org_id = ? ORDER BY year, parallel, name"},
 		{"enrolments", "SELECT student_id, class_id FROM enrolments WHERE org_id = ? "
 			       "ORDER BY class_id, student_id"},
 		{"staff", "SELECT person_id, position_id FROM staff WHERE org_id = ? "
-			  "ORDER BY person_id"},
+			  "ORDER BY person_id, position_id"},
 		{"guardians", "SELECT parent_id, student_id FROM guardians WHERE org_id = ? "
 			      "ORDER BY student_id, parent_id"},
 		{"loads", "SELECT l.id, l.class_id, l.subject_id, l.teacher_id, "

@@ -14,7 +14,8 @@
 #include "../core/roster.h"
 #include "db.h"
 
-enum rstore_ref { RSTORE_PERSON, RSTORE_SUBJECT, RSTORE_POSITION, RSTORE_CLASS, RSTORE_LOAD };
+enum rstore_ref { RSTORE_PERSON, RSTORE_SUBJECT, RSTORE_POSITION, RSTORE_CLASS, RSTORE_LOAD,
+		  RSTORE_RIGHTS_GROUP };
 
 /* PARTA_OK when the row `id` of that kind belongs to `org`. Classes and loads count as
  * belonging once their id was allocated for the organisation. */
@@ -28,8 +29,14 @@ struct rstore_person {
 };
 int rstore_person_insert(struct db *db, int64_t org, const struct rstore_person *p, int64_t now,
 			 int64_t *id);
+/* A subject, or a position (with its type and rights group, 0 for none). */
 int rstore_named_insert(struct db *db, int64_t org, enum rstore_ref kind, const char *name,
-			const char *position_type, int64_t *id);
+			const char *position_type, int64_t rights_group, int64_t *id);
+/* A rights group with its right codes (validated by the caller). */
+int rstore_rights_group_insert(struct db *db, int64_t org, const char *name,
+			       const char *const *codes, size_t ncodes, int64_t *id);
+/* The distinct right codes a person has through the positions they hold, sorted. */
+int rstore_person_rights(struct db *db, int64_t org, int64_t person, json_t **out);
 
 /* The organisation's active orders in issue order: [{"id","number","payload"}]. */
 int rstore_active_orders(struct db *db, int64_t org, json_t **out);

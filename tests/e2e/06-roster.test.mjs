@@ -237,6 +237,35 @@ test('academic-year transition: reviewed by a dry run, issued, cancelled, issued
   assert.deepEqual(again.classes.filter((c) => c.open).map((c) => c.name), ['11А', '11Б']);
 });
 
+test('rights groups, positions on top of others, and the rights a person has', async () => {
+  const catalogue = (await call('GET', `${base()}/rights`)).body.rights;
+  assert.deepEqual(catalogue.map((r) => r.label), ['Управление чатами', 'Сферум: просмотр', 'Сферум: добавление', 'Сферум: редактирование', 'Сферум: удаление']);
+  const group = await created(call('POST', `${base()}/rights-groups`, { name: 'Ответственные по Сферуму', rights: ['chat_management', 'sferum_view'] }));
+  const bad = await call('POST', `${base()}/rights-groups`, { name: 'X', rights: ['root'] });
+  assert.equal(bad.status, 422);
+  assert.match(bad.body.error.message, /Неизвестное право: root/);
+  const groups = (await call('GET', `${base()}/rights-groups`)).body.rights_groups;
+  assert.deepEqual(groups.map((g) => [g.name, g.rights]), [['Ответственные по Сферуму', ['chat_management', 'sferum_view']]]);
+  const sferum = await created(call('POST', `${base()}/positions`, { name: 'Ответственный по Сферуму', position_type: 'Педагогический состав', rights_group_id: group.id }));
+  assert.equal((await call('POST', `${base()}/positions`, { name: 'Y', position_type: 'Z', rights_group_id: 999999 })).status, 422);
+
+  const rights = async () => (await call('GET', `${base()}/persons/${ids.petrov}/rights`)).body.rights.map((r) => r.code);
+  assert.deepEqual(await rights(), []);
+  const added = await created(order('position_add', { person_id: ids.petrov, position_id: sferum.id }));
+  assert.equal(added.touched.staff, true);
+  assert.deepEqual(await rights(), ['chat_management', 'sferum_view']);
+  const roster = (await call('GET', `${base()}/roster`)).body;
+  assert.deepEqual(roster.staff.filter((st) => st.person_id === ids.petrov).map((st) => st.position_id).sort(), [ids.teacher, sferum.id].sort());
+  const ambiguous = await order('position_change', { person_id: ids.petrov, position_id: ids.teacher });
+  assert.equal(ambiguous.status, 422);
+  assert.match(ambiguous.body.error.message, /несколько должностей/);
+  const removed = await created(order('position_remove', { person_id: ids.petrov, position_id: sferum.id }));
+  assert.deepEqual(await rights(), []);
+  assert.equal((await call('POST', `${base()}/orders/${removed.order.id}/cancel`, {})).status, 200);
+  assert.deepEqual(await rights(), ['chat_management', 'sferum_view'], 'cancelling the removal gives the rights back');
+  assert.equal((await call('GET', `${base()}/persons/999999/rights`)).status, 404);
+});
+
 test('JSON bundle: export, import into an empty organisation, export again — the same document', async () => {
   const exported = await call('GET', `${base()}/roster/export`);
   assert.equal(exported.status, 200);
@@ -247,6 +276,9 @@ test('JSON bundle: export, import into an empty organisation, export again — t
   assert.ok(a.orders.some((o) => o.status === 'cancelled'), 'cancelled orders travel too');
   assert.deepEqual(a.lessons.map((l) => [l.class, l.subject, l.teacher, l.start]), [['c1', 's1', a.lessons[0].teacher, '08:00'], ['c1', 's1', a.lessons[0].teacher, '08:50']]);
   assert.match(a.lessons[0].teacher, /^p\d+$/);
+  assert.deepEqual(a.rights_groups, [{ ref: 'g1', name: 'Ответственные по Сферуму', rights: ['chat_management', 'sferum_view'] }]);
+  assert.equal(a.positions.find((p) => p.name === 'Ответственный по Сферуму').rights_group, 'g1');
+  assert.ok(a.orders.some((o) => o.kind === 'position_add' && o.position && o.person));
   assert.deepEqual(a.orders[0], { number: 'П-1', date: '2026-09-01', effective_date: '2026-09-01', status: 'applied', kind: 'class_create', class: 'c1', name: '10А', year: 2026, parallel: 10 });
 
   // The command line writes the same document (read through its own connection).

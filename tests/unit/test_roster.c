@@ -343,6 +343,64 @@ static void test_kind_names_round_trip(void **state)
 	assert_null(roster_kind_name(ROSTER_ORDER_KINDS));
 }
 
+/* «Ответственный по Сферуму» and the like come on top of existing positions. */
+static void test_several_positions(void **state)
+{
+	(void)state;
+	enum { SFERUM_POS = 13, NEW_POS = 14 };
+	struct roster r, before;
+	school(&r);
+	school(&before);
+	struct roster_order add = {.kind = ROSTER_POSITION_ADD, .person = PETROV, .position = SFERUM_POS};
+	assert_int_equal(roster_apply(&r, &add, NULL, 0), PARTA_OK);
+	assert_true(roster_holds(&r, PETROV, TEACHER_POS));
+	assert_true(roster_holds(&r, PETROV, SFERUM_POS));
+	/* The staff room and the classes Petrov leads are touched. */
+	const int64_t want[] = {C10A};
+	assert_touched(&before, &r, want, 1, true);
+	char why[200];
+	const struct {
+		struct roster_order o;
+		int err;
+		const char *why;
+	} refused[] = {
+		{add, PARTA_ECONFLICT, "уже занимает"},
+		{{.kind = ROSTER_POSITION_ADD, .person = ANNA, .position = SFERUM_POS}, PARTA_ECONFLICT, "не работает"},
+		{{.kind = ROSTER_POSITION_CHANGE, .person = PETROV, .position = NEW_POS}, PARTA_EVALIDATION, "несколько должностей"},
+		{{.kind = ROSTER_POSITION_CHANGE, .person = PETROV, .position = NEW_POS, .from_position = 99}, PARTA_ECONFLICT, "не занимает"},
+		{{.kind = ROSTER_POSITION_CHANGE, .person = PETROV, .position = SFERUM_POS, .from_position = TEACHER_POS}, PARTA_ECONFLICT, "уже занимает"},
+		{{.kind = ROSTER_POSITION_REMOVE, .person = PETROV, .position = 99}, PARTA_ECONFLICT, "не занимает"},
+	};
+	struct roster snapshot;
+	school(&snapshot);
+	assert_int_equal(roster_apply(&snapshot, &add, NULL, 0), PARTA_OK);
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		int rc = roster_apply(&r, &refused[i].o, why, sizeof why);
+		if (rc != refused[i].err || strstr(why, refused[i].why) == NULL)
+			fail_msg("case %zu: rc %d why \"%s\"", i, rc, why);
+		assert_same(&r, &snapshot);
+	}
+	struct roster_order change = {.kind = ROSTER_POSITION_CHANGE, .person = PETROV,
+				      .position = NEW_POS, .from_position = TEACHER_POS};
+	assert_int_equal(roster_apply(&r, &change, NULL, 0), PARTA_OK);
+	assert_false(roster_holds(&r, PETROV, TEACHER_POS));
+	assert_true(roster_holds(&r, PETROV, NEW_POS));
+	struct roster_order remove = {.kind = ROSTER_POSITION_REMOVE, .person = PETROV, .position = SFERUM_POS};
+	assert_int_equal(roster_apply(&r, &remove, NULL, 0), PARTA_OK);
+	struct roster_order last = {.kind = ROSTER_POSITION_REMOVE, .person = PETROV, .position = NEW_POS};
+	assert_int_equal(roster_apply(&r, &last, why, sizeof why), PARTA_ECONFLICT);
+	assert_non_null(strstr(why, "единственная"));
+	/* Dismissal ends every position at once. */
+	assert_int_equal(roster_apply(&r, &add, NULL, 0), PARTA_OK);
+	struct roster_order dismiss = ord(ROSTER_DISMISS, PETROV, 0);
+	assert_int_equal(roster_apply(&r, &dismiss, NULL, 0), PARTA_OK);
+	assert_null(roster_staff(&r, PETROV));
+	assert_false(roster_holds(&r, PETROV, SFERUM_POS));
+	roster_free(&snapshot);
+	roster_free(&before);
+	roster_free(&r);
+}
+
 static void test_next_name(void **state)
 {
 	(void)state;
@@ -441,7 +499,7 @@ static uint32_t rng_next(uint32_t *s)
 	return *s;
 }
 
-/* Random orders over a few ids, most of them refused: every refusal must leave the roster
+/* Random orders over a few ids (40 seeds × 600), most of them refused: every refusal must leave the roster
  * as the replay of the accepted orders builds it, and every acceptance must match the replay
  * too (the incremental state and the fold of its history never drift apart). */
 static void test_random_histories_stay_consistent(void **state)
@@ -451,10 +509,10 @@ static void test_random_histories_stay_consistent(void **state)
 		uint32_t s = seed * 2654435761u;
 		struct roster r;
 		roster_init(&r);
-		struct roster_order accepted[400];
-		int64_t subgroups[400][3];
+		struct roster_order accepted[600];
+		int64_t subgroups[600][3];
 		size_t naccepted = 0;
-		for (int step = 0; step < 400; step++) {
+		for (int step = 0; step < 600; step++) {
 			int64_t *sub = subgroups[step];
 			struct roster_order o = {
 				.id = step + 1,
@@ -463,6 +521,7 @@ static void test_random_histories_stay_consistent(void **state)
 				.student = 100 + rng_next(&s) % 6,
 				.class_id = 1 + rng_next(&s) % 3,
 				.position = 1 + rng_next(&s) % 2,
+				.from_position = rng_next(&s) % 3,
 				.load_id = 1 + rng_next(&s) % 3,
 				.subject = 1,
 				.name = "5В",
@@ -492,6 +551,8 @@ static void test_random_histories_stay_consistent(void **state)
 			roster_free(&folded);
 		}
 		/* The generator must exercise real histories, not only refusals. */
+		if (getenv("ROSTER_TEST_VERBOSE"))
+			print_message("seed %u accepted %zu\n", seed, naccepted);
 		assert_true(naccepted >= 60);
 		roster_free(&r);
 	}
@@ -507,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_diff_names_touched_classes),
 		cmocka_unit_test(test_kind_names_round_trip),
 		cmocka_unit_test(test_random_histories_stay_consistent),
+		cmocka_unit_test(test_several_positions),
 		cmocka_unit_test(test_next_name),
 		cmocka_unit_test(test_year_transition),
 	};
