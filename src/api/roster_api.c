@@ -71,15 +71,6 @@ static int api_list(struct srv *srv, struct http_req *req, const char *what)
 		http_error(&req->resp, rc, "internal", "Внутренняя ошибка сервера");
 		return API_DONE;
 	}
-	/* Aggregated columns come back as JSON text: hand them out as arrays. */
-	size_t i;
-	json_t *row;
-	json_array_foreach(list, i, row)
-	{
-		json_t *rights = json_object_get(row, "rights");
-		if (json_is_string(rights))
-			json_object_set_new(row, "rights", json_loads(json_string_value(rights), 0, NULL));
-	}
 	http_json(&req->resp, 200, json_pack("{s:o}", what, list));
 	return API_DONE;
 }
@@ -138,10 +129,8 @@ int api_orders_cancel(struct srv *srv, struct http_req *req, const struct auth_c
 	(void)who;
 	struct orders_result res;
 	int64_t id = api_param_id(req, "order");
-	int rc = id ? orders_cancel(srv_app(srv), api_param_id(req, "org"), id, &res)
-		    : (memset(&res, 0, sizeof res), snprintf(res.why, sizeof res.why, "%s",
-							      "Приказ не найден"),
-		       PARTA_ENOTFOUND);
+	/* A malformed id (0) is simply an order that does not exist. */
+	int rc = orders_cancel(srv_app(srv), api_param_id(req, "org"), id, &res);
 	if (rc != PARTA_OK)
 		return api_orders_error(req, rc, &res);
 	http_json(&req->resp, 200,

@@ -161,16 +161,11 @@ static int bundle_export_lessons(struct app *app, int64_t org, const struct bund
 	return PARTA_OK;
 }
 
-/* Rights groups carry their rights as an array; positions name their group by reference. */
-static void bundle_export_groups(json_t *groups, json_t *positions, json_t *group_map)
+/* Positions name their rights group by reference. */
+static void bundle_export_position_groups(json_t *positions, json_t *group_map)
 {
 	size_t i;
 	json_t *row;
-	json_array_foreach(groups, i, row)
-	{
-		json_t *rights = json_loads(json_string_value(json_object_get(row, "rights")), 0, NULL);
-		json_object_set_new(row, "rights", rights ? rights : json_array());
-	}
 	json_array_foreach(positions, i, row)
 	{
 		json_t *id = json_object_get(row, "rights_group_id");
@@ -197,7 +192,7 @@ int bundle_export(struct app *app, int64_t org, json_t **out)
 	if (rc == PARTA_OK)
 		rc = bundle_export_list(app, org, "positions", "pos", m.positions, &positions);
 	if (rc == PARTA_OK)
-		bundle_export_groups(groups, positions, m.groups);
+		bundle_export_position_groups(positions, m.groups);
 	if (rc == PARTA_OK)
 		rc = rstore_list(app->db, org, "orders", &orders);
 	json_t *exported = json_array();

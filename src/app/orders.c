@@ -182,7 +182,7 @@ static int orders_check_ref(struct app *app, int64_t org, enum rstore_ref kind, 
 	return rc;
 }
 
-int orders_check_refs(struct app *app, int64_t org, const struct roster_order *o,
+static int orders_check_refs(struct app *app, int64_t org, const struct roster_order *o,
 			     struct orders_result *out)
 {
 	int rc = orders_check_ref(app, org, RSTORE_PERSON, o->person, "Человек", out);
@@ -340,10 +340,10 @@ static int orders_issue_tx(struct app *app, int64_t org, int64_t by, json_t *bod
 	int64_t failed[1];
 	if (rc == PARTA_OK)
 		rc = roster_replay(h.orders, h.n, h.n, &before, failed, 1, &nfailed);
-	if (rc == PARTA_OK)
-		rc = roster_replay(h.orders, h.n, h.n, &after, failed, 1, &nfailed);
 	if (rc == PARTA_OK && nfailed != 0)
 		rc = PARTA_EIO; /* the stored history must always replay */
+	if (rc == PARTA_OK)
+		rc = roster_copy(&after, &before);
 	if (rc == PARTA_OK)
 		rc = orders_plan(app, org, &before, payload, out);
 	struct roster_order o;

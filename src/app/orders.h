@@ -53,9 +53,6 @@ int orders_header(json_t *body, const char **number, const char **date, const ch
  * carried classes) is freed by the caller, also on failure. */
 int orders_from_json(json_t *payload, int64_t id, struct roster_order *o, void **owned,
 		     struct orders_result *out);
-/* Every id of the order belongs to the organisation. */
-int orders_check_refs(struct app *app, int64_t org, const struct roster_order *o,
-		      struct orders_result *out);
 /* Replays the stored active orders, writes the roster and one event (tied to `last_order`)
  * touching everything that exists. PARTA_EVALIDATION when some order does not apply
  * (out->dependents lists them). Runs in the caller's transaction. */

@@ -61,6 +61,48 @@ void roster_free(struct roster *r)
 	memset(r, 0, sizeof *r);
 }
 
+static int roster_dup(void **dst, const void *src, size_t n, size_t elem)
+{
+	*dst = NULL;
+	if (n == 0)
+		return PARTA_OK;
+	if ((*dst = malloc(n * elem)) == NULL)
+		return PARTA_ENOMEM;
+	memcpy(*dst, src, n * elem);
+	return PARTA_OK;
+}
+
+/* Each array is copied and counted as soon as it exists, so that a failure part-way can
+ * always be undone with roster_free. */
+#define ROSTER_COPY(dst, src, field)                                                            \
+	(roster_dup((void **)&(dst)->field, (src)->field, (src)->n##field, sizeof *(src)->field) ==  \
+		 PARTA_OK                                                                          \
+	 ? ((dst)->n##field = (dst)->cap##field = (src)->n##field, PARTA_OK)                   \
+	 : PARTA_ENOMEM)
+
+int roster_copy(struct roster *dst, const struct roster *src)
+{
+	roster_init(dst);
+	int rc = ROSTER_COPY(dst, src, classes);
+	if (rc == PARTA_OK)
+		rc = ROSTER_COPY(dst, src, enrolments);
+	if (rc == PARTA_OK)
+		rc = ROSTER_COPY(dst, src, staff);
+	if (rc == PARTA_OK)
+		rc = ROSTER_COPY(dst, src, guardians);
+	if (rc == PARTA_OK)
+		rc = ROSTER_COPY(dst, src, loads);
+	/* The loads' subgroups are owned per load: detach the borrowed pointers, then copy. */
+	for (size_t i = 0; i < dst->nloads; i++)
+		dst->loads[i].subgroup = NULL;
+	for (size_t i = 0; rc == PARTA_OK && i < dst->nloads; i++)
+		rc = roster_dup((void **)&dst->loads[i].subgroup, src->loads[i].subgroup,
+				src->loads[i].nsubgroup, sizeof *src->loads[i].subgroup);
+	if (rc != PARTA_OK)
+		roster_free(dst);
+	return rc;
+}
+
 /* ---- lookups ---- */
 
 static struct roster_class *roster_class_mut(const struct roster *r, int64_t id)

@@ -111,6 +111,10 @@ struct roster {
 void roster_init(struct roster *r);
 void roster_free(struct roster *r);
 
+/* A deep copy of `src` into `dst` (initialized here; free it with roster_free). PARTA_ENOMEM
+ * leaves `dst` empty. */
+int roster_copy(struct roster *dst, const struct roster *src);
+
 /* Applies one order.
  *   PARTA_OK          applied;
  *   PARTA_EVALIDATION the order is malformed (missing ids, bad name or kind); `why` says what;

@@ -399,6 +399,18 @@ static int rstore_rows_json(struct db *db, const char *sql, int64_t org, int64_t
 	return PARTA_OK;
 }
 
+/* Turns a column aggregated with json_group_array (JSON text) into the array it holds. */
+static void rstore_parse_column(json_t *rows, const char *column)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		json_t *parsed = json_loads(json_string_value(json_object_get(row, column)), 0, NULL);
+		json_object_set_new(row, column, parsed ? parsed : json_array());
+	}
+}
+
 int rstore_list(struct db *db, int64_t org, const char *what, json_t **out)
 {
 	static const struct {
@@ -428,9 +440,14 @@ int rstore_list(struct db *db, int64_t org, const char *what, json_t **out)
 		{"orders", "SELECT id, number, order_date, effective_date, kind, payload, status, "
 			   "created_at, cancelled_at FROM orders WHERE org_id = ? ORDER BY id"},
 	};
-	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
-		if (strcmp(lists[i].what, what) == 0)
-			return rstore_rows_json(db, lists[i].sql, org, 0, out);
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		if (strcmp(lists[i].what, what) != 0)
+			continue;
+		int rc = rstore_rows_json(db, lists[i].sql, org, 0, out);
+		if (rc == PARTA_OK && strcmp(what, "rights_groups") == 0)
+			rstore_parse_column(*out, "rights");
+		return rc;
+	}
 	return PARTA_ENOTFOUND;
 }
 

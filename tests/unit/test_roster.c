@@ -401,6 +401,34 @@ static void test_several_positions(void **state)
 	roster_free(&r);
 }
 
+/* A copy equals its original and is independent of it, subgroups included. */
+static void test_copy(void **state)
+{
+	(void)state;
+	struct roster r, copy, empty, empty_copy;
+	school(&r);
+	const int64_t sub[] = {ANNA};
+	struct roster_order eng = load(7, C10A, ENGLISH, PETROV);
+	eng.subgroup = sub, eng.nsubgroup = 1;
+	assert_int_equal(roster_apply(&r, &eng, NULL, 0), PARTA_OK);
+	assert_int_equal(roster_copy(&copy, &r), PARTA_OK);
+	assert_same(&copy, &r);
+	assert_ptr_not_equal(copy.loads[0].subgroup, r.loads[0].subgroup);
+	const int64_t other[] = {BORIS};
+	eng.subgroup = other;
+	struct roster_order steps[] = {eng, ord(ROSTER_WITHDRAW, VERA, 0)};
+	for (size_t i = 0; i < 2; i++)
+		assert_int_equal(roster_apply(&copy, &steps[i], NULL, 0), PARTA_OK);
+	assert_int_equal(roster_load(&r, 7)->subgroup[0], ANNA);
+	assert_int_equal(roster_class_of(&r, VERA), C10B);
+	roster_init(&empty);
+	assert_int_equal(roster_copy(&empty_copy, &empty), PARTA_OK);
+	assert_same(&empty_copy, &empty);
+	roster_free(&empty_copy);
+	roster_free(&copy);
+	roster_free(&r);
+}
+
 static void test_next_name(void **state)
 {
 	(void)state;
@@ -569,6 +597,7 @@ int main(void)
 		cmocka_unit_test(test_kind_names_round_trip),
 		cmocka_unit_test(test_random_histories_stay_consistent),
 		cmocka_unit_test(test_several_positions),
+		cmocka_unit_test(test_copy),
 		cmocka_unit_test(test_next_name),
 		cmocka_unit_test(test_year_transition),
 	};
