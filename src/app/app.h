@@ -27,6 +27,10 @@ struct app {
 	int64_t clock_offset;
 	int64_t clock_base;
 	bool test_mode;
+	/* Where events for a person's online clients go (the server's WebSocket hub), called on
+	 * the loop thread after the change committed; NULL when nobody listens (the CLI). */
+	void (*publish)(void *ctx, int64_t person, const char *json);
+	void *publish_ctx;
 	/* A valid argon2id hash of a random password, verified against when a login names no
 	 * account, so that an unknown login costs the same time as a wrong password. */
 	char dummy_hash[129];

@@ -262,7 +262,7 @@ static int bundle_import_org(struct app *app, int64_t org, json_t *o, struct ord
 	    tz[0] == '\0' || strlen(tz) > 64)
 		return bundle_fail(out, PARTA_EVALIDATION,
 				   "organisation: type, profile и time_zone обязательны", NULL);
-	return rstore_org_set(app->db, org, type, profile, tz);
+	return rstore_org_set(app->db, org, type, profile, tz, 0);
 }
 
 typedef int (*bundle_add_fn)(struct app *, int64_t, json_t *, struct orders_result *);

@@ -11,6 +11,7 @@
 #include "../store/rstore.h"
 #include "auth.h"
 #include "bundle.h"
+#include "chatsync.h"
 #include "demo_names.h"
 
 #define DEMO_COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -716,8 +717,9 @@ static int demo_logins(struct app *app, int64_t org, size_t index, const char *h
 
 /* One organisation: created when absent, its roster imported when it has none yet. */
 static int demo_org(struct app *app, const struct demo_org_spec *spec, uint64_t seed,
-		    const char *week_monday, int64_t *org)
+		    const char *week_monday, int64_t *org, bool *fresh)
 {
+	*fresh = false;
 	int rc = db_begin(app->db);
 	if (rc == PARTA_OK)
 		rc = account_org_ensure(app->db, spec->name, app_now(app), org);
@@ -735,6 +737,7 @@ static int demo_org(struct app *app, const struct demo_org_spec *spec, uint64_t 
 		return rc;
 	struct orders_result res;
 	rc = bundle_import(app, *org, bundle, &res);
+	*fresh = rc == PARTA_OK;
 	orders_result_free(&res);
 	json_decref(bundle);
 	return rc;
@@ -754,16 +757,26 @@ int demo_region(struct app *app, size_t nschools, uint64_t seed, const char *wee
 	int rc = with_logins ? auth_hash_password(DEMO_PASSWORD, hash) : PARTA_OK;
 	for (size_t i = 0; rc == PARTA_OK && i < n; i++) {
 		int64_t org = 0;
-		rc = demo_org(app, &specs[i], seed, week_monday, &org);
+		bool fresh;
+		rc = demo_org(app, &specs[i], seed, week_monday, &org, &fresh);
 		if (rc == PARTA_OK && with_logins) {
 			rc = db_begin(app->db);
 			if (rc == PARTA_OK) {
 				rc = demo_logins(app, org, i, hash, &specs[i], *logins);
+				/* The administrators now have persons: the staff room follows. */
+				if (rc == PARTA_OK)
+					rc = chatsync_refresh(app, org, NULL);
 				if (rc == PARTA_OK)
 					rc = db_commit(app->db);
 				else
 					db_rollback(app->db);
 			}
+			/* As an administrator would on the first day: every chat of the profile. */
+			json_t *summary = NULL;
+			if (rc == PARTA_OK && fresh)
+				rc = chatsync_initialize(app, org, (1u << CHAT_KINDS) - 1, false, NULL,
+							 NULL, &summary);
+			json_decref(summary);
 		}
 		if (progress != NULL)
 			progress(i + 1, n, ctx);

@@ -30,6 +30,7 @@ __attribute__((format(printf, 3, 4))) static int orders_fail(struct orders_resul
 void orders_result_free(struct orders_result *out)
 {
 	roster_touched_free(&out->touched);
+	chatsync_notes_free(&out->notes);
 	json_decref(out->order);
 	json_decref(out->dependents);
 	memset(out, 0, sizeof *out);
@@ -207,7 +208,7 @@ static int orders_check_refs(struct app *app, int64_t org, const struct roster_o
 
 /* ---- issuing ---- */
 
-/* Writes the new roster, the event and (for an issue) the order, inside the transaction. */
+/* Writes the new roster and the event, and makes the chats follow, inside the transaction. */
 static int orders_commit_change(struct app *app, int64_t org, const struct roster *before,
 				const struct roster *after, int64_t order_id, const char *action,
 				struct orders_result *out)
@@ -218,6 +219,8 @@ static int orders_commit_change(struct app *app, int64_t org, const struct roste
 	if (rc == PARTA_OK)
 		rc = rstore_event_insert(app->db, org, order_id, action, &out->touched,
 					 app_now(app), &out->event_id);
+	if (rc == PARTA_OK)
+		rc = chatsync_roster(app, org, after, &out->touched, &out->notes);
 	return rc;
 }
 
@@ -397,6 +400,7 @@ int orders_issue(struct app *app, int64_t org, int64_t by, json_t *body,
 		out->id = 0;
 		out->event_id = 0;
 	} else if (rc == PARTA_OK) {
+		chatsync_publish(app, &out->notes);
 		log_msg(LOG_INFO, "orders", "issued org=%" PRId64 " order=%" PRId64 " classes=%zu",
 			org, out->id, out->touched.nclass_ids);
 	}
@@ -486,9 +490,11 @@ int orders_cancel(struct app *app, int64_t org, int64_t order_id, struct orders_
 		return rc;
 	rc = orders_cancel_tx(app, org, order_id, out);
 	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
-	if (rc == PARTA_OK)
+	if (rc == PARTA_OK) {
+		chatsync_publish(app, &out->notes);
 		log_msg(LOG_INFO, "orders", "cancelled org=%" PRId64 " order=%" PRId64, org,
 			order_id);
+	}
 	return rc;
 }
 

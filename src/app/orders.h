@@ -16,6 +16,7 @@
 
 #include "../core/roster.h"
 #include "app.h"
+#include "chatsync.h"
 
 struct orders_result {
 	int64_t id;                   /* the order (or person, subject, position) created */
@@ -23,6 +24,7 @@ struct orders_result {
 	struct roster_touched touched;
 	json_t *order;                /* the stored order as the API shows it; owned */
 	json_t *dependents;           /* [{"id","number"}] on a refused cancel; owned */
+	struct chatsync_notes notes;  /* membership changes to publish after the commit */
 	char why[256];
 };
 

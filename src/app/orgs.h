@@ -1,9 +1,11 @@
 /* orgs.h — an organisation's settings: type (school, college, kindergarten, authority), policy
- * profile (sgo, bars, paragraf) and IANA time zone, with the terminology of its type.
+ * profile (sgo, bars, paragraf), IANA time zone and the chats administrator (bars), with the
+ * terminology of its type.
  *
  * orgs_get: on success *out is a new reference {"id","name","type","profile","time_zone",
- * "terms":{…}}. orgs_update applies the fields present in `body`; PARTA_EVALIDATION with a
- * Russian `why` for a bad value (nothing changes). */
+ * "chats_admin_id","terms":{…}}. orgs_update applies the fields present in `body` and makes
+ * the chats follow in the same transaction; PARTA_EVALIDATION with a Russian `why` for a bad
+ * value (nothing changes). */
 #ifndef PARTA_APP_ORGS_H
 #define PARTA_APP_ORGS_H
 

@@ -1,5 +1,7 @@
 #include "db.h"
 
+#include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,3 +252,48 @@ int db_integrity_check(struct db *db)
 sqlite3 *db_handle(struct db *db) { return db->conn; }
 
 const char *db_errmsg(struct db *db) { return sqlite3_errmsg(db->conn); }
+int db_rows_json(struct db *db, const char *sql, const int64_t *args, size_t nargs,
+		 json_t **out)
+{
+	*out = NULL;
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (st == NULL)
+		return PARTA_EIO;
+	size_t nparams = (size_t)sqlite3_bind_parameter_count(st);
+	for (size_t i = 0; i < nargs && i < nparams; i++)
+		sqlite3_bind_int64(st, (int)i + 1, args[i]);
+	json_t *list = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *row = json_object();
+		for (int c = 0; c < sqlite3_column_count(st); c++) {
+			json_t *v;
+			switch (sqlite3_column_type(st, c)) {
+			case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, c)); break;
+			case SQLITE_NULL: v = json_null(); break;
+			default: v = json_string((const char *)sqlite3_column_text(st, c)); break;
+			}
+			json_object_set_new(row, sqlite3_column_name(st, c), v);
+		}
+		json_array_append_new(list, row);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return PARTA_EIO;
+	}
+	*out = list;
+	return PARTA_OK;
+}
+
+void db_parse_json_column(json_t *rows, const char *column)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		json_t *parsed = json_loads(json_string_value(json_object_get(row, column)), 0, NULL);
+		json_object_set_new(row, column, parsed ? parsed : json_array());
+	}
+}
+

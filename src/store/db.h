@@ -6,8 +6,10 @@
 #ifndef PARTA_STORE_DB_H
 #define PARTA_STORE_DB_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct db;
 
@@ -42,6 +44,14 @@ void db_rollback(struct db *db);
 
 /* Runs PRAGMA integrity_check; PARTA_OK when it answers "ok". */
 int db_integrity_check(struct db *db);
+
+/* Runs `sql` with its parameters bound to the first `nargs` of `args` (as far as it has
+ * parameters) and returns the rows as a new JSON array of objects keyed by column name:
+ * integers stay integers, NULL becomes null, the rest are strings. */
+int db_rows_json(struct db *db, const char *sql, const int64_t *args, size_t nargs,
+		 json_t **out);
+/* Replaces, in each row, a column holding JSON text (json_group_array) by its value. */
+void db_parse_json_column(json_t *rows, const char *column);
 
 sqlite3 *db_handle(struct db *db);
 const char *db_errmsg(struct db *db);

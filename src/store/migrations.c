@@ -154,6 +154,32 @@ const struct migration migrations[] = {
 	 "  right_code TEXT NOT NULL, PRIMARY KEY (group_id, right_code)"
 	 ");"
 	 "ALTER TABLE positions ADD COLUMN rights_group_id INTEGER REFERENCES rights_groups(id);"},
+	{6,
+	 /* Chats derived from the roster (SPEC §4). A default chat is keyed by its kind and class
+	  * or load (0: none); a member row keeps where the membership comes from as flags
+	  * (core/chatplan.h), so that rule, hand and exclusions stay apart. A person is pending
+	  * until they link a messenger profile; the bars chats administrator is an org setting. */
+	 "CREATE TABLE chats ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+	 "  kind TEXT NOT NULL CHECK (kind IN ('staff','class','parents','subject','other')),"
+	 "  class_id INTEGER NOT NULL DEFAULT 0, load_id INTEGER NOT NULL DEFAULT 0,"
+	 "  subject_id INTEGER NOT NULL DEFAULT 0, year INTEGER NOT NULL DEFAULT 0,"
+	 "  name TEXT NOT NULL, is_default INTEGER NOT NULL,"
+	 "  archived_at INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL"
+	 ");"
+	 "CREATE UNIQUE INDEX chats_default ON chats(org_id, kind, class_id, load_id)"
+	 "  WHERE is_default = 1;"
+	 "CREATE INDEX chats_org_class ON chats(org_id, class_id);"
+	 "CREATE TABLE chat_members ("
+	 "  chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,"
+	 "  person_id INTEGER NOT NULL REFERENCES persons(id),"
+	 "  flags INTEGER NOT NULL CHECK (flags > 0),"
+	 "  PRIMARY KEY (chat_id, person_id)"
+	 ") WITHOUT ROWID;"
+	 "CREATE INDEX chat_members_person ON chat_members(person_id);"
+	 "ALTER TABLE persons ADD COLUMN linked INTEGER NOT NULL DEFAULT 0;"
+	 "ALTER TABLE orgs ADD COLUMN chats_admin_id INTEGER REFERENCES persons(id);"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

@@ -363,52 +363,142 @@ int rstore_materialize(struct db *db, int64_t org, const struct roster *r)
 	return rc;
 }
 
-/* Runs a query bound to (org[, after]) and turns each row into an object keyed by column
- * name; integer columns stay integers, NULL becomes null. */
-static int rstore_rows_json(struct db *db, const char *sql, int64_t org, int64_t after,
-			    json_t **out)
+static int rstore_grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
-	*out = NULL;
-	sqlite3_stmt *st = db_stmt(db, sql);
-	if (st == NULL)
-		return PARTA_EIO;
-	sqlite3_bind_int64(st, 1, org);
-	if (sqlite3_bind_parameter_count(st) >= 2)
-		sqlite3_bind_int64(st, 2, after);
-	json_t *list = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *row = json_object();
-		for (int c = 0; c < sqlite3_column_count(st); c++) {
-			json_t *v;
-			switch (sqlite3_column_type(st, c)) {
-			case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, c)); break;
-			case SQLITE_NULL: v = json_null(); break;
-			default: v = json_string((const char *)sqlite3_column_text(st, c)); break;
-			}
-			json_object_set_new(row, sqlite3_column_name(st, c), v);
-		}
-		json_array_append_new(list, row);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return PARTA_EIO;
-	}
-	*out = list;
+	if (need <= *cap)
+		return PARTA_OK;
+	size_t ncap = *cap ? *cap * 2 : 64;
+	while (ncap < need)
+		ncap *= 2;
+	void *grown = realloc(*arr, ncap * elem);
+	if (grown == NULL)
+		return PARTA_ENOMEM;
+	*arr = grown;
+	*cap = ncap;
 	return PARTA_OK;
 }
 
-/* Turns a column aggregated with json_group_array (JSON text) into the array it holds. */
-static void rstore_parse_column(json_t *rows, const char *column)
+#define RSTORE_PUSH(r, field) \
+	rstore_grow((void **)&(r)->field, &(r)->cap##field, (r)->n##field + 1, sizeof *(r)->field)
+
+/* Steps `st` (bound to org) and hands each row to `row`; PARTA_EIO on a step error. */
+static int rstore_each(sqlite3_stmt *st, int64_t org, struct roster *r,
+		       int (*row)(sqlite3_stmt *, struct roster *))
 {
-	size_t i;
-	json_t *row;
-	json_array_foreach(rows, i, row)
-	{
-		json_t *parsed = json_loads(json_string_value(json_object_get(row, column)), 0, NULL);
-		json_object_set_new(row, column, parsed ? parsed : json_array());
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, org);
+	int rc = PARTA_OK, step;
+	while (rc == PARTA_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = row(st, r);
+	if (rc == PARTA_OK && step != SQLITE_DONE)
+		rc = PARTA_EIO;
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int rstore_class_in(sqlite3_stmt *st, struct roster *r)
+{
+	if (RSTORE_PUSH(r, classes) != PARTA_OK)
+		return PARTA_ENOMEM;
+	struct roster_class *c = &r->classes[r->nclasses++];
+	memset(c, 0, sizeof *c);
+	c->id = sqlite3_column_int64(st, 0);
+	snprintf(c->name, sizeof c->name, "%s", (const char *)sqlite3_column_text(st, 1));
+	c->year = sqlite3_column_int(st, 2);
+	c->parallel = sqlite3_column_int(st, 3);
+	c->homeroom = sqlite3_column_int64(st, 4);
+	c->open = sqlite3_column_int(st, 5) != 0;
+	return PARTA_OK;
+}
+
+static int rstore_enrolment_in(sqlite3_stmt *st, struct roster *r)
+{
+	if (RSTORE_PUSH(r, enrolments) != PARTA_OK)
+		return PARTA_ENOMEM;
+	r->enrolments[r->nenrolments++] = (struct roster_enrolment){
+		sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)};
+	return PARTA_OK;
+}
+
+static int rstore_staff_in(sqlite3_stmt *st, struct roster *r)
+{
+	if (RSTORE_PUSH(r, staff) != PARTA_OK)
+		return PARTA_ENOMEM;
+	r->staff[r->nstaff++] = (struct roster_staff){sqlite3_column_int64(st, 0),
+						      sqlite3_column_int64(st, 1)};
+	return PARTA_OK;
+}
+
+static int rstore_guardian_in(sqlite3_stmt *st, struct roster *r)
+{
+	if (RSTORE_PUSH(r, guardians) != PARTA_OK)
+		return PARTA_ENOMEM;
+	r->guardians[r->nguardians++] = (struct roster_guardian){sqlite3_column_int64(st, 0),
+								 sqlite3_column_int64(st, 1)};
+	return PARTA_OK;
+}
+
+/* Loads come ordered by id with their subgroup students ordered, one row per student (or
+ * one row with a NULL student for a whole-class load). */
+static int rstore_load_in(sqlite3_stmt *st, struct roster *r)
+{
+	int64_t id = sqlite3_column_int64(st, 0);
+	struct roster_load *l = r->nloads ? &r->loads[r->nloads - 1] : NULL;
+	if (l == NULL || l->id != id) {
+		if (RSTORE_PUSH(r, loads) != PARTA_OK)
+			return PARTA_ENOMEM;
+		l = &r->loads[r->nloads++];
+		*l = (struct roster_load){.id = id,
+					  .class_id = sqlite3_column_int64(st, 1),
+					  .subject = sqlite3_column_int64(st, 2),
+					  .teacher = sqlite3_column_int64(st, 3)};
 	}
+	if (sqlite3_column_type(st, 4) == SQLITE_NULL)
+		return PARTA_OK;
+	int64_t *grown = realloc(l->subgroup, (l->nsubgroup + 1) * sizeof *grown);
+	if (grown == NULL)
+		return PARTA_ENOMEM;
+	l->subgroup = grown;
+	l->subgroup[l->nsubgroup++] = sqlite3_column_int64(st, 4);
+	return PARTA_OK;
+}
+
+int rstore_roster_load(struct db *db, int64_t org, struct roster *out)
+{
+	roster_init(out);
+	int rc = rstore_each(db_stmt(db, "SELECT id, name, year, parallel, IFNULL(homeroom_id, 0), "
+					 "open FROM classes WHERE org_id = ? ORDER BY id"),
+			     org, out, rstore_class_in);
+	if (rc == PARTA_OK)
+		rc = rstore_each(db_stmt(db, "SELECT student_id, class_id FROM enrolments "
+					     "WHERE org_id = ? ORDER BY student_id"),
+				 org, out, rstore_enrolment_in);
+	if (rc == PARTA_OK)
+		rc = rstore_each(db_stmt(db, "SELECT person_id, position_id FROM staff "
+					     "WHERE org_id = ? ORDER BY person_id, position_id"),
+				 org, out, rstore_staff_in);
+	if (rc == PARTA_OK)
+		rc = rstore_each(db_stmt(db, "SELECT parent_id, student_id FROM guardians "
+					     "WHERE org_id = ? ORDER BY parent_id, student_id"),
+				 org, out, rstore_guardian_in);
+	if (rc == PARTA_OK)
+		rc = rstore_each(db_stmt(db, "SELECT l.id, l.class_id, l.subject_id, "
+					     "IFNULL(l.teacher_id, 0), s.student_id FROM loads l "
+					     "LEFT JOIN load_students s ON s.load_id = l.id "
+					     "WHERE l.org_id = ? ORDER BY l.id, s.student_id"),
+				 org, out, rstore_load_in);
+	if (rc != PARTA_OK)
+		roster_free(out);
+	return rc;
+}
+
+/* A listing bound to (org[, after]). */
+static int rstore_rows_json(struct db *db, const char *sql, int64_t org, int64_t after,
+			    json_t **out)
+{
+	const int64_t args[] = {org, after};
+	return db_rows_json(db, sql, args, 2, out);
 }
 
 int rstore_list(struct db *db, int64_t org, const char *what, json_t **out)
@@ -445,7 +535,7 @@ int rstore_list(struct db *db, int64_t org, const char *what, json_t **out)
 			continue;
 		int rc = rstore_rows_json(db, lists[i].sql, org, 0, out);
 		if (rc == PARTA_OK && strcmp(what, "rights_groups") == 0)
-			rstore_parse_column(*out, "rights");
+			db_parse_json_column(*out, "rights");
 		return rc;
 	}
 	return PARTA_ENOTFOUND;
@@ -463,7 +553,8 @@ int rstore_org_get(struct db *db, int64_t org, json_t **out)
 {
 	json_t *rows;
 	int rc = rstore_rows_json(db,
-				  "SELECT name, type, profile, time_zone FROM orgs WHERE id = ?",
+				  "SELECT name, type, profile, time_zone, chats_admin_id FROM orgs "
+				  "WHERE id = ?",
 				  org, 0, &rows);
 	if (rc != PARTA_OK)
 		return rc;
@@ -477,16 +568,20 @@ int rstore_org_get(struct db *db, int64_t org, json_t **out)
 }
 
 int rstore_org_set(struct db *db, int64_t org, const char *type, const char *profile,
-		   const char *time_zone)
+		   const char *time_zone, int64_t chats_admin)
 {
-	sqlite3_stmt *st = db_stmt(db, "UPDATE orgs SET type = ?, profile = ?, time_zone = ? "
-				       "WHERE id = ?");
+	sqlite3_stmt *st = db_stmt(db, "UPDATE orgs SET type = ?, profile = ?, time_zone = ?, "
+				       "chats_admin_id = ? WHERE id = ?");
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, profile, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, time_zone, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, org);
+	if (chats_admin)
+		sqlite3_bind_int64(st, 4, chats_admin);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_int64(st, 5, org);
 	return rstore_done(st);
 }
 

@@ -53,6 +53,10 @@ int rstore_order_numbers(struct db *db, int64_t org, const int64_t *ids, size_t 
 int rstore_event_insert(struct db *db, int64_t org, int64_t order_id, const char *action,
 			const struct roster_touched *touched, int64_t now, int64_t *id);
 
+/* Reads the materialized roster of `org` into `out` (initialized here; free with roster_free;
+ * left empty on error). */
+int rstore_roster_load(struct db *db, int64_t org, struct roster *out);
+
 /* Rewrites the materialized roster tables of `org` to hold exactly `r`. */
 int rstore_materialize(struct db *db, int64_t org, const struct roster *r);
 
@@ -66,11 +70,12 @@ int rstore_lesson_delete(struct db *db, int64_t org, int64_t id);
 /* Lessons with from <= date <= to ("" for no bound), by date and start. */
 int rstore_lessons(struct db *db, int64_t org, const char *from, const char *to, json_t **out);
 
-/* The organisation's descriptive fields, as {"name","type","profile","time_zone"}. */
+/* The organisation's settings, as {"name","type","profile","time_zone","chats_admin_id"}. */
 int rstore_org_get(struct db *db, int64_t org, json_t **out);
-/* Sets type, profile and time zone (CHECK constraints refuse unknown values: PARTA_EIO). */
+/* Sets type, profile, time zone and the chats administrator (a person of the organisation, 0
+ * for none); CHECK constraints refuse unknown values: PARTA_EIO. */
 int rstore_org_set(struct db *db, int64_t org, const char *type, const char *profile,
-		   const char *time_zone);
+		   const char *time_zone, int64_t chats_admin);
 /* PARTA_OK when the organisation has no persons, subjects, positions or orders yet;
  * PARTA_ECONFLICT otherwise. */
 int rstore_org_empty(struct db *db, int64_t org);

@@ -1,0 +1,357 @@
+#include "chatsync.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/chatplan.h"
+#include "../core/err.h"
+#include "../store/cstore.h"
+#include "../store/rstore.h"
+#include "../util/log.h"
+
+#define CHATSYNC_ALL_KINDS ((1u << CHAT_KINDS) - 1)
+
+void chatsync_notes_free(struct chatsync_notes *notes)
+{
+	free(notes->v);
+	memset(notes, 0, sizeof *notes);
+}
+
+static int chatsync_note(struct app *app, struct chatsync_notes *notes, int64_t chat,
+			 int64_t person, unsigned before, unsigned after)
+{
+	if (app->publish == NULL || notes == NULL ||
+	    (chatm_member(before) == chatm_member(after) && chatm_admin(before) == chatm_admin(after)))
+		return PARTA_OK;
+	if (notes->n == notes->cap) {
+		size_t cap = notes->cap ? notes->cap * 2 : 32;
+		struct chatsync_note *grown = realloc(notes->v, cap * sizeof *grown);
+		if (grown == NULL)
+			return PARTA_ENOMEM;
+		notes->v = grown;
+		notes->cap = cap;
+	}
+	notes->v[notes->n++] = (struct chatsync_note){chat, person, before, after};
+	return PARTA_OK;
+}
+
+void chatsync_publish(struct app *app, const struct chatsync_notes *notes)
+{
+	for (size_t i = 0; app->publish != NULL && i < notes->n; i++) {
+		const struct chatsync_note *n = &notes->v[i];
+		json_t *msg = json_pack("{s:s,s:I,s:b,s:b}", "type", "chat.member", "chat_id",
+					(json_int_t)n->chat_id, "member", chatm_member(n->after),
+					"admin", chatm_admin(n->after));
+		char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
+		if (text != NULL)
+			app->publish(app->publish_ctx, n->person, text);
+		free(text);
+		json_decref(msg);
+	}
+}
+
+/* Writes item i of a plan and notes its changes; *chat receives the chat's id. */
+static int chatsync_apply_item(struct app *app, int64_t org, const struct chatplan *plan,
+			       size_t i, struct chatsync_notes *notes, int64_t *chat)
+{
+	int rc = cstore_apply_item(app->db, org, plan, i, app_now(app), chat);
+	const struct chatplan_item *it = &plan->items[i];
+	for (size_t k = it->first; k < it->first + it->n && rc == PARTA_OK; k++)
+		rc = chatsync_note(app, notes, *chat, plan->changes[k].person,
+				   plan->changes[k].before, plan->changes[k].after);
+	return rc;
+}
+
+/* Writes a whole plan; `progress` after each chat. */
+static int chatsync_apply(struct app *app, int64_t org, const struct chatplan *plan,
+			  struct chatsync_notes *notes, chatsync_progress_fn progress, void *ctx)
+{
+	int rc = PARTA_OK;
+	for (size_t i = 0; i < plan->nitems && rc == PARTA_OK; i++) {
+		int64_t chat;
+		rc = chatsync_apply_item(app, org, plan, i, notes, &chat);
+		if (progress != NULL)
+			progress(ctx, i + 1, plan->nitems);
+	}
+	return rc;
+}
+
+/* Plans `scope` against the store with `opts`. On PARTA_OK *want and *plan are the caller's
+ * to free, and so is *actual when asked for (may be NULL). */
+static int chatsync_plan(struct app *app, int64_t org, const struct cstore_org *ctx,
+			 const struct roster *r, const struct chatrule_scope *scope,
+			 const struct chatplan_opts *opts, struct chatrule_set *want,
+			 struct chatplan *plan, struct cstore_actual *actual_out)
+{
+	struct cstore_actual actual;
+	memset(plan, 0, sizeof *plan);
+	int rc = chatrule_desired(r, &ctx->rules, scope, want);
+	if (rc != PARTA_OK)
+		return rc;
+	rc = cstore_actual_load(app->db, org, scope, &actual);
+	if (rc == PARTA_OK) {
+		rc = chatplan_make(want, &actual.view, opts, plan);
+		if (rc == PARTA_OK && actual_out != NULL)
+			*actual_out = actual;
+		else
+			cstore_actual_free(&actual);
+	}
+	if (rc != PARTA_OK)
+		chatrule_set_free(want);
+	return rc;
+}
+
+static int chatsync_scoped(struct app *app, int64_t org, const struct roster *r,
+			   const struct chatrule_scope *scope, struct chatsync_notes *notes)
+{
+	struct cstore_org ctx;
+	int rc = cstore_org_load(app->db, org, &ctx);
+	if (rc != PARTA_OK)
+		return rc;
+	struct chatplan_opts opts = {false, CHATSYNC_ALL_KINDS,
+				     chatplan_auto_kinds(ctx.rules.profile)};
+	struct chatrule_set want;
+	struct chatplan plan;
+	rc = chatsync_plan(app, org, &ctx, r, scope, &opts, &want, &plan, NULL);
+	if (rc == PARTA_OK) {
+		rc = chatsync_apply(app, org, &plan, notes, NULL, NULL);
+		chatplan_free(&plan);
+		chatrule_set_free(&want);
+	}
+	cstore_org_free(&ctx);
+	return rc;
+}
+
+int chatsync_roster(struct app *app, int64_t org, const struct roster *after,
+		    const struct roster_touched *touched, struct chatsync_notes *notes)
+{
+	struct chatrule_scope scope = {false, touched->staff, touched->class_ids,
+				       touched->nclass_ids};
+	if (!scope.staff) {
+		/* The staff room is made by the first event, whatever it touches. */
+		int rc = cstore_staff_room(app->db, org);
+		if (rc != PARTA_OK && rc != PARTA_ENOTFOUND)
+			return rc;
+		scope.staff = rc == PARTA_ENOTFOUND;
+	}
+	if (!scope.staff && scope.nclass_ids == 0)
+		return PARTA_OK;
+	return chatsync_scoped(app, org, after, &scope, notes);
+}
+
+int chatsync_refresh(struct app *app, int64_t org, struct chatsync_notes *notes)
+{
+	struct roster r;
+	int rc = rstore_roster_load(app->db, org, &r);
+	if (rc != PARTA_OK)
+		return rc;
+	struct chatrule_scope all = {.all = true};
+	rc = chatsync_scoped(app, org, &r, &all, notes);
+	roster_free(&r);
+	return rc;
+}
+
+/* ---- «Инициализировать список чатов» ---- */
+
+static json_t *chatsync_summary(const struct chatplan *plan)
+{
+	static const char *const actions[] = {"keep", "create", "archive", "unarchive"};
+	json_t *chats = json_array();
+	for (size_t i = 0; i < plan->nitems; i++) {
+		const struct chatplan_item *it = &plan->items[i];
+		json_array_append_new(
+			chats, json_pack("{s:o,s:s,s:s,s:s,s:I,s:I}", "chat_id",
+					 it->chat_id ? json_integer(it->chat_id) : json_null(), "kind",
+					 chat_kind_name(it->key.kind), "name",
+					 it->want ? it->want->name : "", "action", actions[it->action],
+					 "join", (json_int_t)it->joined, "leave", (json_int_t)it->left));
+	}
+	return json_pack("{s:I,s:I,s:I,s:I,s:o}", "created", (json_int_t)plan->created, "archived",
+			 (json_int_t)plan->archived, "joined", (json_int_t)plan->joined, "left",
+			 (json_int_t)plan->left, "chats", chats);
+}
+
+static int chatsync_initialize_tx(struct app *app, int64_t org, unsigned kinds, bool dry_run,
+				  chatsync_progress_fn progress, void *ctx, json_t **summary)
+{
+	struct cstore_org org_ctx;
+	int rc = cstore_org_load(app->db, org, &org_ctx);
+	if (rc != PARTA_OK)
+		return rc;
+	struct chatplan_opts opts = {true, kinds, kinds & chatplan_init_kinds(org_ctx.rules.profile)};
+	struct roster r;
+	struct chatrule_scope all = {.all = true};
+	struct chatrule_set want;
+	struct chatplan plan;
+	if ((rc = rstore_roster_load(app->db, org, &r)) == PARTA_OK) {
+		rc = chatsync_plan(app, org, &org_ctx, &r, &all, &opts, &want, &plan, NULL);
+		roster_free(&r);
+	}
+	cstore_org_free(&org_ctx);
+	if (rc != PARTA_OK)
+		return rc;
+	if (!dry_run)
+		rc = chatsync_apply(app, org, &plan, NULL, progress, ctx);
+	if (rc == PARTA_OK && (*summary = chatsync_summary(&plan)) == NULL)
+		rc = PARTA_ENOMEM;
+	chatplan_free(&plan);
+	chatrule_set_free(&want);
+	return rc;
+}
+
+int chatsync_initialize(struct app *app, int64_t org, unsigned kinds, bool dry_run,
+			chatsync_progress_fn progress, void *ctx, json_t **summary)
+{
+	*summary = NULL;
+	int rc = db_begin(app->db);
+	if (rc != PARTA_OK)
+		return rc;
+	rc = chatsync_initialize_tx(app, org, kinds, dry_run, progress, ctx, summary);
+	if (rc == PARTA_OK && !dry_run)
+		rc = db_commit(app->db);
+	else
+		db_rollback(app->db);
+	if (rc != PARTA_OK) {
+		json_decref(*summary);
+		*summary = NULL;
+	} else if (!dry_run) {
+		log_msg(LOG_INFO, "chats", "initialized org=%" PRId64 " created=%" JSON_INTEGER_FORMAT
+			" joined=%" JSON_INTEGER_FORMAT " left=%" JSON_INTEGER_FORMAT, org,
+			json_integer_value(json_object_get(*summary, "created")),
+			json_integer_value(json_object_get(*summary, "joined")),
+			json_integer_value(json_object_get(*summary, "left")));
+	}
+	return rc;
+}
+
+/* ---- by hand, linking, subject chats on demand ---- */
+
+static int chatsync_by_hand_tx(struct app *app, int64_t org, int64_t chat, int64_t person,
+			       enum chatsync_hand op, struct chatsync_notes *notes)
+{
+	unsigned before;
+	bool archived;
+	int rc = cstore_member_get(app->db, org, chat, person, &before, &archived);
+	if (rc != PARTA_OK)
+		return rc;
+	if (archived)
+		return PARTA_ECONFLICT;
+	if ((op == CHATSYNC_ADD || op == CHATSYNC_GRANT) &&
+	    (rc = rstore_owned(app->db, org, RSTORE_PERSON, person)) != PARTA_OK)
+		return rc;
+	unsigned after = op == CHATSYNC_ADD	 ? chatm_add_by_hand(before)
+			 : op == CHATSYNC_REMOVE ? chatm_remove_by_hand(before)
+			 : op == CHATSYNC_GRANT	 ? chatm_grant_admin(before)
+						 : chatm_revoke_admin(before);
+	if (after == before)
+		return PARTA_OK;
+	rc = cstore_member_set(app->db, chat, person, after);
+	if (rc == PARTA_OK)
+		rc = chatsync_note(app, notes, chat, person, before, after);
+	return rc;
+}
+
+int chatsync_by_hand(struct app *app, int64_t org, int64_t chat, int64_t person,
+		     enum chatsync_hand op)
+{
+	struct chatsync_notes notes = {0};
+	int rc = db_begin(app->db);
+	if (rc != PARTA_OK)
+		return rc;
+	rc = chatsync_by_hand_tx(app, org, chat, person, op, &notes);
+	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
+	if (rc == PARTA_OK)
+		chatsync_publish(app, &notes);
+	chatsync_notes_free(&notes);
+	return rc;
+}
+
+int chatsync_set_linked(struct app *app, int64_t org, int64_t person, bool linked,
+			json_t **chats)
+{
+	json_t *ids = NULL;
+	int rc = db_begin(app->db);
+	if (rc != PARTA_OK)
+		return rc;
+	rc = cstore_person_link(app->db, org, person, linked, &ids);
+	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
+	if (rc != PARTA_OK)
+		return rc;
+	/* Their chats appear (or go) in the messenger at once. */
+	size_t i;
+	json_t *id;
+	json_array_foreach(ids, i, id)
+	{
+		if (app->publish == NULL)
+			break;
+		json_t *msg = json_pack("{s:s,s:O,s:b}", "type", "chat.member", "chat_id", id,
+					"member", linked);
+		char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
+		if (text != NULL)
+			app->publish(app->publish_ctx, person, text);
+		free(text);
+		json_decref(msg);
+	}
+	if (chats != NULL)
+		*chats = ids;
+	else
+		json_decref(ids);
+	return PARTA_OK;
+}
+
+static int chatsync_ensure_subject_tx(struct app *app, int64_t org, int64_t load_id,
+				      int64_t *chat_id, struct chatsync_notes *notes)
+{
+	struct roster r;
+	int rc = rstore_roster_load(app->db, org, &r);
+	if (rc != PARTA_OK)
+		return rc;
+	const struct roster_load *l = roster_load(&r, load_id);
+	const struct roster_class *cls = l ? roster_class(&r, l->class_id) : NULL;
+	rc = cls == NULL ? PARTA_ENOTFOUND : !cls->open ? PARTA_ECONFLICT : PARTA_OK;
+	struct chat_key key = {CHAT_SUBJECT, cls ? cls->id : 0, load_id};
+	struct chatrule_scope scope = {false, false, &key.class_id, 1};
+	struct chatplan_opts opts = {false, CHAT_KIND_BIT(CHAT_SUBJECT), CHAT_KIND_BIT(CHAT_SUBJECT)};
+	struct cstore_org ctx;
+	if (rc == PARTA_OK)
+		rc = cstore_org_load(app->db, org, &ctx);
+	if (rc != PARTA_OK) {
+		roster_free(&r);
+		return rc;
+	}
+	struct chatrule_set want;
+	struct chatplan plan;
+	struct cstore_actual actual;
+	rc = chatsync_plan(app, org, &ctx, &r, &scope, &opts, &want, &plan, &actual);
+	roster_free(&r);
+	cstore_org_free(&ctx);
+	if (rc != PARTA_OK)
+		return rc;
+	*chat_id = 0;
+	for (size_t i = 0; i < actual.nchats; i++)
+		if (chat_key_cmp(&actual.chats[i].key, &key) == 0)
+			*chat_id = actual.chats[i].id;
+	/* Only this load's chat: the class's other subject chats keep to the profile's rule. */
+	for (size_t i = 0; i < plan.nitems && rc == PARTA_OK; i++)
+		if (chat_key_cmp(&plan.items[i].key, &key) == 0)
+			rc = chatsync_apply_item(app, org, &plan, i, notes, chat_id);
+	cstore_actual_free(&actual);
+	chatplan_free(&plan);
+	chatrule_set_free(&want);
+	return rc;
+}
+
+int chatsync_ensure_subject(struct app *app, int64_t org, int64_t load_id, int64_t *chat_id)
+{
+	struct chatsync_notes notes = {0};
+	int rc = db_begin(app->db);
+	if (rc != PARTA_OK)
+		return rc;
+	rc = chatsync_ensure_subject_tx(app, org, load_id, chat_id, &notes);
+	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
+	if (rc == PARTA_OK)
+		chatsync_publish(app, &notes);
+	chatsync_notes_free(&notes);
+	return rc;
+}

@@ -1,0 +1,76 @@
+/* cstore.h — chats in the store: the organisation as the chat rules see it, the stored default
+ * chats with their member rows, applying a plan, changes by hand and the listings.
+ *
+ * Every function takes the organisation and touches only its rows; they run inside the
+ * caller's transaction. Errors: PARTA_ENOTFOUND (no such chat or person in this
+ * organisation), PARTA_EIO, PARTA_ENOMEM. JSON results are new references. */
+#ifndef PARTA_STORE_CSTORE_H
+#define PARTA_STORE_CSTORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/chatplan.h"
+#include "../core/chatrule.h"
+#include "db.h"
+
+/* SQL for "the row makes its person a member / an admin" (core/chatplan.h chatm_member,
+ * chatm_admin), over a column named flags. */
+#define CSTORE_MEMBER_SQL "((flags & 4) != 0 OR ((flags & 1) != 0 AND (flags & 16) = 0))"
+#define CSTORE_ADMIN_SQL                                                                        \
+	"(" CSTORE_MEMBER_SQL " AND ((flags & 8) != 0 OR ((flags & 2) != 0 AND (flags & 32) = 0)))"
+
+/* The organisation's side of the rules; `rules` points into the rest. */
+struct cstore_org {
+	struct chatrule_org rules;
+	char type[16];
+	int64_t *admins;
+	struct chatrule_position *positions;
+	struct chatrule_subject *subjects;
+	char *names; /* the subjects' names, one block */
+};
+int cstore_org_load(struct db *db, int64_t org, struct cstore_org *out);
+void cstore_org_free(struct cstore_org *o);
+
+/* The stored default chats whose key is in `scope` (for scope->all every default chat), with
+ * their rows, sorted as core/chatplan.h expects. */
+struct cstore_actual {
+	struct chatplan_actual view; /* points into the arrays below */
+	struct chatplan_stored *chats;
+	size_t nchats, capchats;
+	struct chatplan_row *rows;
+	size_t nrows, caprows;
+};
+int cstore_actual_load(struct db *db, int64_t org, const struct chatrule_scope *scope,
+		       struct cstore_actual *out);
+void cstore_actual_free(struct cstore_actual *a);
+
+/* PARTA_OK when the organisation has its staff room, PARTA_ENOTFOUND when not yet. */
+int cstore_staff_room(struct db *db, int64_t org);
+
+/* Writes item i of a plan: the new chat, the archival or its return, the rows. *chat_id
+ * receives the chat's id (the new one for a created chat). */
+int cstore_apply_item(struct db *db, int64_t org, const struct chatplan *plan, size_t i,
+		      int64_t now, int64_t *chat_id);
+
+/* One person's flags in one chat of `org` (0 when they have no row); PARTA_ENOTFOUND when
+ * the chat is not the organisation's. *archived tells whether it is read-only. */
+int cstore_member_get(struct db *db, int64_t org, int64_t chat, int64_t person,
+		      unsigned *flags, bool *archived);
+int cstore_member_set(struct db *db, int64_t chat, int64_t person, unsigned flags);
+
+/* Marks a person as having a linked messenger profile (or not) and lists the chats where
+ * they are a member (ids, as a JSON array). PARTA_ENOTFOUND for a person of another org. */
+int cstore_person_link(struct db *db, int64_t org, int64_t person, bool linked, json_t **chats);
+
+/* The organisation's chats: [{"id","kind","name","class_id","load_id","subject_id","year",
+ * "is_default","archived","members","pending","admins":[names]}], by kind and name. */
+int cstore_list(struct db *db, int64_t org, json_t **out);
+/* One chat's rows: [{"person_id","name","flags","member","admin","pending"}] by surname;
+ * only members unless `all_rows`. */
+int cstore_members(struct db *db, int64_t org, int64_t chat, bool all_rows, json_t **out);
+/* One chat as in cstore_list; PARTA_ENOTFOUND when it is not the organisation's. */
+int cstore_chat(struct db *db, int64_t org, int64_t chat, json_t **out);
+
+#endif
