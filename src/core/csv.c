@@ -159,7 +159,7 @@ static int csv_records(struct csv_state *s, struct csv_table *t, size_t *eline, 
 		s->nrec = 0;
 		bool last = false;
 		while (!last) {
-			const char *field;
+			const char *field = NULL;
 			int rc = csv_field(s, &field, &last, rec_line, eline, why, whylen);
 			if (rc != PARTA_OK)
 				return rc;

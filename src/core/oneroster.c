@@ -342,6 +342,8 @@ static int or_columns(struct or_state *st, char *why, size_t whylen)
 		if (t != NULL)
 			st->p->counts.rows += t->nrows;
 	}
+	st->p->bulk = (or_file(st, ONEROSTER_USERS) && !st->p->delta[ONEROSTER_USERS]) ||
+		      (or_file(st, ONEROSTER_ENROLLMENTS) && !st->p->delta[ONEROSTER_ENROLLMENTS]);
 	const struct csv_table *users = or_file(st, ONEROSTER_USERS);
 	if (users != NULL && csv_col(users, "role") < 0 && or_file(st, ONEROSTER_ROLES) == NULL) {
 		snprintf(why, whylen, "users.csv без столбца role: роли нужны в roles.csv "

@@ -121,6 +121,7 @@ struct oneroster_counts {
 
 struct oneroster_plan {
 	bool delta[ONEROSTER_NFILES]; /* per file: its rows are changes */
+	bool bulk; /* users.csv or enrollments.csv is a bulk file: absence means leaving */
 	struct oneroster_person *persons;
 	size_t npersons;
 	const char **new_subjects; /* names; ids ONEROSTER_NEW_BASE + index */

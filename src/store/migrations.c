@@ -154,6 +154,17 @@ const struct migration migrations[] = {
 	 "  right_code TEXT NOT NULL, PRIMARY KEY (group_id, right_code)"
 	 ");"
 	 "ALTER TABLE positions ADD COLUMN rights_group_id INTEGER REFERENCES rights_groups(id);"},
+	/* 6 is the chat sync's. */
+	{7,
+	 /* OneRoster imports: which local person, class or load each sourcedId became, so that
+	  * importing again updates instead of duplicating (docs/oneroster.md). */
+	 "CREATE TABLE oneroster_ids ("
+	 "  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+	 "  kind TEXT NOT NULL CHECK (kind IN ('user', 'class', 'load')),"
+	 "  source_id TEXT NOT NULL,"
+	 "  local_id INTEGER NOT NULL,"
+	 "  PRIMARY KEY (org_id, kind, source_id)"
+	 ") WITHOUT ROWID;"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];
