@@ -5,7 +5,7 @@
 #   make bench    performance figures as "name value unit" lines
 
 CC := gcc
-PKGS := libwebsockets jansson sqlite3 libsodium inih
+PKGS := libwebsockets jansson sqlite3 libsodium inih libzip
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 BASE_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) -g -MMD -MP
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))

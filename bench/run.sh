@@ -7,6 +7,8 @@
 #   http.login.p99_ms
 #   roster.generate.region100.s  parta demo --schools 100 (~90,000 students) into a new database
 #                                (target < 10 s)
+#   roster.import.oneroster.rows_per_s  parta import --format oneroster of a generated bulk
+#                                export (~300,000 rows, 22,000 students; target >= 100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${PARTA_BIN:-build/parta}
@@ -50,3 +52,13 @@ start=$(date +%s.%N)
 "$BIN" demo --db "$dir/region.db" --schools 100 --generate-only --log-level warn >/dev/null
 end=$(date +%s.%N)
 echo "roster.generate.region100.s $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') s"
+
+# A OneRoster export of one large school, imported into a new organisation.
+rows=$(node bench/oneroster-gen.mjs "$dir/oneroster" "${BENCH_ONEROSTER_STUDENTS:-22000}")
+PARTA_PASSWORD=bench-password "$BIN" user add --db "$dir/oneroster.db" --org "OneRoster" \
+	--login orbench --name "Бенч" --role admin --log-level warn >/dev/null
+start=$(date +%s.%N)
+"$BIN" import --db "$dir/oneroster.db" --org 1 --format oneroster "$dir/oneroster" \
+	--log-level warn >/dev/null
+end=$(date +%s.%N)
+echo "roster.import.oneroster.rows_per_s $(awk -v n="$rows" -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", n / (b - a) }') rows/s"

@@ -55,6 +55,8 @@ static const struct api_route api_routes[] = {
 	{HTTP_GET, "/api/v1/orgs/{org}/roster/events", api_roster_events, API_ORG_ADMIN},
 	{HTTP_GET, "/api/v1/orgs/{org}/roster/export", api_roster_export, API_ORG_ADMIN},
 	{HTTP_POST, "/api/v1/orgs/{org}/roster/import", api_roster_import, API_ORG_ADMIN},
+	{HTTP_POST, "/api/v1/orgs/{org}/roster/import/oneroster", api_roster_import_oneroster,
+	 API_ORG_ADMIN},
 };
 
 #define API_NROUTES (sizeof api_routes / sizeof api_routes[0])

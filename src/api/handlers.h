@@ -45,6 +45,8 @@ int api_rights_catalogue(struct srv *srv, struct http_req *req, const struct aut
 int api_person_rights(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_roster_export(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_roster_import(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_roster_import_oneroster(struct srv *srv, struct http_req *req,
+				const struct auth_ctx *who);
 int api_roster_events(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 
 #endif

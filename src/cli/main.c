@@ -12,6 +12,7 @@
 #include "../app/auth.h"
 #include "../app/bundle.h"
 #include "../app/demo.h"
+#include "../app/oneroster.h"
 #include "../core/err.h"
 #include "../net/server.h"
 #include "../store/db.h"
@@ -47,7 +48,10 @@ static void main_usage(FILE *out)
 	      "  user passwd  set a password: --login L (password as for user add)\n"
 	      "  check-db     run PRAGMA integrity_check on the database\n"
 	      "  export       write an organisation's roster as JSON: --org ID [--out FILE]\n"
-	      "  import       read a roster into an empty organisation: --org ID --format json FILE\n"
+	      "  import       read a roster: --org ID --format json FILE (into an empty\n"
+	      "               organisation), or --org ID --format oneroster PATH (a OneRoster CSV\n"
+	      "               1.1/1.2 folder or .zip, bulk or delta) [--allow-mass-changes]\n"
+	      "               [--dry-run]\n"
 	      "\n"
 	      "options (every command):\n"
 	      "  --config FILE       ini file (see parta --help-config)\n"
@@ -63,7 +67,7 @@ static void main_usage(FILE *out)
 struct main_args {
 	const char *command, *subcommand;
 	const char *org, *login, *name, *role, *format, *out, *schools, *seed;
-	bool generate_only;
+	bool generate_only, allow_mass_changes, dry_run;
 };
 
 /* The slot of a command flag that takes a value, or NULL. */
@@ -131,6 +135,10 @@ static int main_parse(int argc, char **argv, struct config *cfg, struct main_arg
 			cfg->test_mode = true;
 		} else if (strcmp(a, "--generate-only") == 0) {
 			args->generate_only = true;
+		} else if (strcmp(a, "--allow-mass-changes") == 0) {
+			args->allow_mass_changes = true;
+		} else if (strcmp(a, "--dry-run") == 0) {
+			args->dry_run = true;
 		} else if (main_value_flag(a, args) != NULL && next != NULL) {
 			*main_value_flag(a, args) = next;
 			i++;
@@ -269,15 +277,101 @@ static int main_export(struct app *app, const struct main_args *args)
 	return 0;
 }
 
+static void main_import_progress(size_t done, size_t total, void *ctx)
+{
+	(void)ctx;
+	int width = 30, filled = (int)(done * (size_t)width / (total ? total : 1));
+	fprintf(stderr, "\r  [%.*s%*s] %zu/%zu", filled, "##############################",
+		width - filled, "", done, total);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+/* The report of a OneRoster import, for people. */
+static void main_print_report(json_t *r, FILE *out)
+{
+	fprintf(out, "%s\n", json_string_value(json_object_get(r, "message")));
+	fprintf(out, "  строк: %lld, приказов: %lld\n",
+		(long long)json_integer_value(json_object_get(r, "rows")),
+		(long long)json_integer_value(json_object_get(r, "orders")));
+	const char *groups[] = {"created", "updated", "counts"};
+	for (size_t g = 0; g < 3; g++) {
+		const char *key;
+		json_t *v;
+		fprintf(out, "  %s:", groups[g]);
+		json_object_foreach(json_object_get(r, groups[g]), key, v)
+			fprintf(out, " %s=%lld", key, (long long)json_integer_value(v));
+		fputc('\n', out);
+	}
+	const char *leavers[] = {"withdrawn", "dismissed"};
+	for (size_t g = 0; g < 2; g++) {
+		size_t i;
+		json_t *l;
+		json_array_foreach(json_object_get(r, leavers[g]), i, l)
+			fprintf(out, "  %s: %s (%s)\n", g ? "увольнение" : "выбытие",
+				json_string_value(json_object_get(l, "name")),
+				json_string_value(json_object_get(l, "source_id")));
+	}
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(r, "rejected"), i, x)
+		fprintf(out, "  отклонено %s:%lld: %s\n", json_string_value(json_object_get(x, "file")),
+			(long long)json_integer_value(json_object_get(x, "line")),
+			json_string_value(json_object_get(x, "reason")));
+}
+
+static int main_import_oneroster(struct app *app, int64_t org, const struct main_args *args)
+{
+	char why[600] = "";
+	struct orimport_files files;
+	struct stat sb;
+	int rc;
+	if (stat(args->subcommand, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		rc = orimport_read_dir(args->subcommand, &files, why, sizeof why);
+	} else {
+		FILE *fp = fopen(args->subcommand, "rb");
+		char *data = NULL;
+		size_t len = 0;
+		rc = PARTA_EVALIDATION;
+		snprintf(why, sizeof why, "не удаётся прочитать %s", args->subcommand);
+		if (fp != NULL && fstat(fileno(fp), &sb) == 0 && (data = malloc((size_t)sb.st_size + 1)))
+			len = fread(data, 1, (size_t)sb.st_size, fp);
+		if (data != NULL && len == (size_t)sb.st_size)
+			rc = orimport_read_zip(data, len, &files, why, sizeof why);
+		if (fp)
+			fclose(fp);
+		free(data);
+	}
+	if (rc != PARTA_OK) {
+		fprintf(stderr, "parta: import refused, nothing changed: %s\n", why);
+		return 1;
+	}
+	struct orimport_options opt = {.allow_mass_changes = args->allow_mass_changes,
+				       .dry_run = args->dry_run,
+				       .progress = isatty(STDERR_FILENO) ? main_import_progress : NULL};
+	json_t *report = NULL;
+	rc = orimport_run(app, org, &files, &opt, &report, why, sizeof why);
+	orimport_files_free(&files);
+	if (report != NULL)
+		main_print_report(report, rc == PARTA_OK ? stdout : stderr);
+	json_decref(report);
+	if (rc != PARTA_OK && rc != PARTA_ECONFLICT)
+		fprintf(stderr, "parta: import refused, nothing changed: %s\n",
+			why[0] ? why : parta_strerror(rc));
+	return rc == PARTA_OK ? 0 : 1;
+}
+
 static int main_import(struct app *app, const struct main_args *args)
 {
 	int64_t org = main_org_id(args);
 	if (org == 0 || args->subcommand == NULL || args->format == NULL) {
-		fputs("parta: import needs --org ID --format json FILE\n", stderr);
+		fputs("parta: import needs --org ID --format json|oneroster PATH\n", stderr);
 		return 2;
 	}
+	if (strcmp(args->format, "oneroster") == 0)
+		return main_import_oneroster(app, org, args);
 	if (strcmp(args->format, "json") != 0) {
-		fprintf(stderr, "parta: unknown import format %s (json)\n", args->format);
+		fprintf(stderr, "parta: unknown import format %s (json, oneroster)\n", args->format);
 		return 2;
 	}
 	json_error_t jerr;

@@ -101,8 +101,16 @@ static int db_migrate(struct db *db, char *err, size_t errlen)
 			 have, db_schema_version_known());
 		return PARTA_ESCHEMA;
 	}
+	/* Each migration not yet recorded, also one below the highest recorded: branches merged
+	 * later may bring lower numbers (6 after 7). */
 	for (size_t i = 0; i < migrations_count; i++) {
-		if (migrations[i].version <= have)
+		sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM schema_migrations WHERE version = ?");
+		if (st == NULL)
+			return PARTA_EIO;
+		sqlite3_bind_int(st, 1, migrations[i].version);
+		int step = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (step == SQLITE_ROW)
 			continue;
 		if (db_apply_migration(db, &migrations[i]) != PARTA_OK) {
 			snprintf(err, errlen, "migration %d failed: %s", migrations[i].version,

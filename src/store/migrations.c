@@ -180,6 +180,16 @@ const struct migration migrations[] = {
 	 "CREATE INDEX chat_members_person ON chat_members(person_id);"
 	 "ALTER TABLE persons ADD COLUMN linked INTEGER NOT NULL DEFAULT 0;"
 	 "ALTER TABLE orgs ADD COLUMN chats_admin_id INTEGER REFERENCES persons(id);"},
+	{7,
+	 /* OneRoster imports: which local person, class or load each sourcedId became, so that
+	  * importing again updates instead of duplicating (docs/oneroster.md). */
+	 "CREATE TABLE oneroster_ids ("
+	 "  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+	 "  kind TEXT NOT NULL CHECK (kind IN ('user', 'class', 'load')),"
+	 "  source_id TEXT NOT NULL,"
+	 "  local_id INTEGER NOT NULL,"
+	 "  PRIMARY KEY (org_id, kind, source_id)"
+	 ") WITHOUT ROWID;"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 struct migration {
-	int version;     /* 1, 2, 3 … without gaps */
+	int version;     /* 1, 2, 3 … ascending; each applied once, when not yet recorded */
 	const char *sql; /* one or more statements, run in one transaction */
 };
 

@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "store/account.h"
 #include "store/db.h"
+#include "store/migrations.h"
 #include "store/session.h"
 #include "tmpdir.h"
 #include "util/log.h"
@@ -69,8 +70,9 @@ static void test_open_creates_and_migrates(void **state)
 	assert_true(db_schema_version_known() >= 1);
 	assert_int_equal(db_schema_version(fx->db), db_schema_version_known());
 	sqlite3 *conn = db_handle(fx->db);
+	/* One row per migration (their numbers may have gaps while branches are apart). */
 	assert_int_equal(query_int(conn, "SELECT count(*) FROM schema_migrations"),
-			 db_schema_version_known());
+			 (int)migrations_count);
 	/* The tables of migration 1 exist. */
 	assert_int_equal(query_int(conn, "SELECT count(*) FROM sqlite_schema WHERE type='table' AND "
 					 "name IN ('orgs','accounts','sessions','login_failures')"),
@@ -91,7 +93,7 @@ static void test_reopen_is_idempotent(void **state)
 		assert_int_equal(db_open(fx->path, &fx->db, err, sizeof err), PARTA_OK);
 		assert_int_equal(db_schema_version(fx->db), db_schema_version_known());
 		assert_int_equal(query_int(db_handle(fx->db), "SELECT count(*) FROM schema_migrations"),
-				 db_schema_version_known());
+				 (int)migrations_count);
 		int64_t again = 0;
 		assert_int_equal(account_org_ensure(fx->db, "Школа №1", 200, &again), PARTA_OK);
 		assert_int_equal(again, org);
