@@ -57,6 +57,17 @@ static const struct api_route api_routes[] = {
 	{HTTP_POST, "/api/v1/orgs/{org}/roster/import", api_roster_import, API_ORG_ADMIN},
 	{HTTP_POST, "/api/v1/orgs/{org}/roster/import/oneroster", api_roster_import_oneroster,
 	 API_ORG_ADMIN},
+	{HTTP_GET, "/api/v1/orgs/{org}/chats", api_chats_list, API_ORG_ADMIN},
+	{HTTP_POST, "/api/v1/orgs/{org}/chats/init", api_chats_init, API_ORG_ADMIN},
+	{HTTP_GET, "/api/v1/orgs/{org}/chats/init/{job}", api_chats_init_status, API_ORG_ADMIN},
+	{HTTP_GET, "/api/v1/orgs/{org}/chats/{chat}", api_chat_get, API_ORG_ADMIN},
+	{HTTP_POST, "/api/v1/orgs/{org}/chats/{chat}/members", api_chat_member_add, API_ORG_ADMIN},
+	{HTTP_DELETE, "/api/v1/orgs/{org}/chats/{chat}/members/{person}", api_chat_member_remove,
+	 API_ORG_ADMIN},
+	{HTTP_POST, "/api/v1/orgs/{org}/chats/{chat}/admins", api_chat_admin_add, API_ORG_ADMIN},
+	{HTTP_DELETE, "/api/v1/orgs/{org}/chats/{chat}/admins/{person}", api_chat_admin_remove,
+	 API_ORG_ADMIN},
+	{HTTP_POST, "/api/v1/orgs/{org}/loads/{load}/chat", api_load_chat, API_ORG_ADMIN},
 };
 
 #define API_NROUTES (sizeof api_routes / sizeof api_routes[0])

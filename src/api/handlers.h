@@ -23,6 +23,10 @@ int api_me(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 
 /* The positive integer path parameter `name`, or 0 when absent or malformed. */
 int64_t api_param_id(const struct http_req *req, const char *name);
+/* The value of query parameter `name` (copied into buf, "" when absent); whether it is 1 or
+ * true. */
+void api_query_value(const struct http_req *req, const char *name, char *buf, size_t len);
+bool api_query_flag(const struct http_req *req, const char *name);
 
 int api_persons_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_persons_create(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
@@ -48,5 +52,14 @@ int api_roster_import(struct srv *srv, struct http_req *req, const struct auth_c
 int api_roster_import_oneroster(struct srv *srv, struct http_req *req,
 				const struct auth_ctx *who);
 int api_roster_events(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_chats_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_chat_get(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_chats_init(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_chats_init_status(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_chat_member_add(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_chat_member_remove(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_chat_admin_add(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_chat_admin_remove(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_load_chat(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 
 #endif

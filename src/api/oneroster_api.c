@@ -9,22 +9,6 @@
 #include "api.h"
 #include "handlers.h"
 
-/* True when the query string holds name=1 (or name=true). */
-static bool api_or_flag(const struct http_req *req, const char *name)
-{
-	size_t nlen = strlen(name);
-	for (const char *p = req->query; p && *p;) {
-		size_t plen = strcspn(p, "&");
-		if (plen > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
-			const char *v = p + nlen + 1;
-			size_t vlen = plen - nlen - 1;
-			return (vlen == 1 && v[0] == '1') || (vlen == 4 && strncmp(v, "true", 4) == 0);
-		}
-		p += plen + (p[plen] == '&');
-	}
-	return false;
-}
-
 int api_roster_import_oneroster(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
 {
 	(void)who;
@@ -42,8 +26,8 @@ int api_roster_import_oneroster(struct srv *srv, struct http_req *req, const str
 		http_error(&req->resp, rc, rc == PARTA_EVALIDATION ? "validation" : "internal", why);
 		return API_DONE;
 	}
-	struct orimport_options opt = {.allow_mass_changes = api_or_flag(req, "allow_mass_changes"),
-				       .dry_run = api_or_flag(req, "dry_run")};
+	struct orimport_options opt = {.allow_mass_changes = api_query_flag(req, "allow_mass_changes"),
+				       .dry_run = api_query_flag(req, "dry_run")};
 	json_t *report = NULL;
 	rc = orimport_run(srv_app(srv), api_param_id(req, "org"), &files, &opt, &report, why,
 			  sizeof why);

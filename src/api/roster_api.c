@@ -249,8 +249,7 @@ int api_lessons_create(struct srv *srv, struct http_req *req, const struct auth_
 	return api_create(srv, req, lessons_add);
 }
 
-/* The value of query parameter `name` (copied into buf, "" when absent). */
-static void api_query_value(const struct http_req *req, const char *name, char *buf, size_t len)
+void api_query_value(const struct http_req *req, const char *name, char *buf, size_t len)
 {
 	buf[0] = '\0';
 	size_t nlen = strlen(name);
@@ -263,6 +262,13 @@ static void api_query_value(const struct http_req *req, const char *name, char *
 		}
 		p = end ? end + 1 : p + plen;
 	}
+}
+
+bool api_query_flag(const struct http_req *req, const char *name)
+{
+	char v[8];
+	api_query_value(req, name, v, sizeof v);
+	return strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
 }
 
 int api_lessons_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who)

@@ -8,6 +8,7 @@
 
 #include "../core/err.h"
 #include "../util/log.h"
+#include "../store/account.h"
 #include "api.h"
 #include "handlers.h"
 
@@ -30,9 +31,14 @@ static void api_ws_error(struct ws_conn *conn, const char *code, const char *mes
 void api_ws_open(struct ws_conn *conn)
 {
 	struct app *app = srv_app(ws_srv(conn));
-	api_ws_send_json(conn, json_pack("{s:s,s:I,s:I}", "type", "hello", "account_id",
-					 (json_int_t)ws_account(conn), "server_time",
-					 (json_int_t)app_now(app)));
+	struct account acc;
+	int64_t person = account_find_by_id(app->db, ws_account(conn), &acc) == PARTA_OK
+				 ? acc.person_id
+				 : 0;
+	ws_set_person(conn, person);
+	api_ws_send_json(conn, json_pack("{s:s,s:I,s:I,s:I}", "type", "hello", "account_id",
+					 (json_int_t)ws_account(conn), "person_id",
+					 (json_int_t)person, "server_time", (json_int_t)app_now(app)));
 }
 
 static void api_ws_flood(struct ws_conn *conn, json_t *msg)

@@ -31,6 +31,11 @@ struct app {
 	 * the loop thread after the change committed; NULL when nobody listens (the CLI). */
 	void (*publish)(void *ctx, int64_t person, const char *json);
 	void *publish_ctx;
+	/* The database file, for work on other threads that opens its own connection; NULL
+	 * when there is none to open (then such work is refused). */
+	const char *db_path;
+	/* «Инициализировать список чатов» jobs started by the server (app/chatjob.h). */
+	struct chatjob *chat_jobs;
 	/* A valid argon2id hash of a random password, verified against when a login names no
 	 * account, so that an unknown login costs the same time as a wrong password. */
 	char dummy_hash[129];

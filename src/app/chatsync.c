@@ -72,7 +72,7 @@ static int chatsync_apply(struct app *app, int64_t org, const struct chatplan *p
 		int64_t chat;
 		rc = chatsync_apply_item(app, org, plan, i, notes, &chat);
 		if (progress != NULL)
-			progress(ctx, i + 1, plan->nitems);
+			progress(i + 1, plan->nitems, ctx);
 	}
 	return rc;
 }

@@ -53,7 +53,7 @@ int chatsync_refresh(struct app *app, int64_t org, struct chatsync_notes *notes)
  * the chats done out of the chats to change. The summary:
  *   {"created","archived","joined","left","chats":[{"chat_id"|null,"kind","name","action",
  *    "join","leave"}]}  (action: create, keep, archive, unarchive) */
-typedef void (*chatsync_progress_fn)(void *ctx, size_t done, size_t total);
+typedef void (*chatsync_progress_fn)(size_t done, size_t total, void *ctx);
 int chatsync_initialize(struct app *app, int64_t org, unsigned kinds, bool dry_run,
 			chatsync_progress_fn progress, void *ctx, json_t **summary);
 

@@ -11,8 +11,11 @@
 #include "../app/app.h"
 #include "../app/auth.h"
 #include "../app/bundle.h"
+#include "../app/chatjob.h"
+#include "../app/chatsync.h"
 #include "../app/demo.h"
 #include "../app/oneroster.h"
+#include "../core/chatplan.h"
 #include "../core/err.h"
 #include "../net/server.h"
 #include "../store/db.h"
@@ -52,6 +55,8 @@ static void main_usage(FILE *out)
 	      "               organisation), or --org ID --format oneroster PATH (a OneRoster CSV\n"
 	      "               1.1/1.2 folder or .zip, bulk or delta) [--allow-mass-changes]\n"
 	      "               [--dry-run]\n"
+	      "  chats init   «Инициализировать список чатов»: --org ID [--kinds staff,class,\n"
+	      "               parents,subject] (default: all) [--dry-run] (show the plan only)\n"
 	      "\n"
 	      "options (every command):\n"
 	      "  --config FILE       ini file (see parta --help-config)\n"
@@ -66,7 +71,7 @@ static void main_usage(FILE *out)
 
 struct main_args {
 	const char *command, *subcommand;
-	const char *org, *login, *name, *role, *format, *out, *schools, *seed;
+	const char *org, *login, *name, *role, *format, *out, *schools, *seed, *kinds;
 	bool generate_only, allow_mass_changes, dry_run;
 };
 
@@ -79,7 +84,8 @@ static const char **main_value_flag(const char *flag, struct main_args *args)
 	} slots[] = {{"--org", &args->org},	  {"--login", &args->login},
 		     {"--name", &args->name},	  {"--role", &args->role},
 		     {"--format", &args->format}, {"--out", &args->out},
-		     {"--schools", &args->schools}, {"--seed", &args->seed}};
+		     {"--schools", &args->schools}, {"--seed", &args->seed},
+		     {"--kinds", &args->kinds}};
 	for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
 		if (strcmp(flag, slots[i].name) == 0)
 			return slots[i].slot;
@@ -277,12 +283,14 @@ static int main_export(struct app *app, const struct main_args *args)
 	return 0;
 }
 
-static void main_import_progress(size_t done, size_t total, void *ctx)
+/* A progress bar on the terminal; `unit` (a string, may be NULL) names what is counted. */
+static void main_bar(size_t done, size_t total, void *unit)
 {
-	(void)ctx;
+	if (!isatty(STDERR_FILENO))
+		return;
 	int width = 30, filled = (int)(done * (size_t)width / (total ? total : 1));
-	fprintf(stderr, "\r  [%.*s%*s] %zu/%zu", filled, "##############################",
-		width - filled, "", done, total);
+	fprintf(stderr, "\r  [%.*s%*s] %zu/%zu %s", filled, "##############################",
+		width - filled, "", done, total, unit ? (const char *)unit : "");
 	if (done == total)
 		fputc('\n', stderr);
 }
@@ -348,7 +356,8 @@ static int main_import_oneroster(struct app *app, int64_t org, const struct main
 	}
 	struct orimport_options opt = {.allow_mass_changes = args->allow_mass_changes,
 				       .dry_run = args->dry_run,
-				       .progress = isatty(STDERR_FILENO) ? main_import_progress : NULL};
+				       .progress = main_bar,
+				       .ctx = "шагов"};
 	json_t *report = NULL;
 	rc = orimport_run(app, org, &files, &opt, &report, why, sizeof why);
 	orimport_files_free(&files);
@@ -393,16 +402,59 @@ static int main_import(struct app *app, const struct main_args *args)
 	return rc == PARTA_OK ? 0 : 1;
 }
 
-static void main_progress(size_t done, size_t total, void *ctx)
+/* Parses "staff,class,…" into a kind bit set; 0 when a name is unknown. */
+static unsigned main_kinds(const char *list)
 {
-	(void)ctx;
-	if (!isatty(STDERR_FILENO))
-		return;
-	int width = 30, filled = (int)(done * (size_t)width / (total ? total : 1));
-	fprintf(stderr, "\r  [%.*s%*s] %zu/%zu организаций", filled,
-		"##############################", width - filled, "", done, total);
-	if (done == total)
-		fputc('\n', stderr);
+	if (list == NULL)
+		return (1u << CHAT_KINDS) - 1;
+	unsigned kinds = 0;
+	char buf[128];
+	snprintf(buf, sizeof buf, "%s", list);
+	char *save = NULL;
+	for (char *k = strtok_r(buf, ",", &save); k != NULL; k = strtok_r(NULL, ",", &save)) {
+		enum chat_kind kind;
+		if (chat_kind_parse(k, &kind) != PARTA_OK)
+			return 0;
+		kinds |= CHAT_KIND_BIT(kind);
+	}
+	return kinds;
+}
+
+static int main_chats(struct app *app, const struct main_args *args)
+{
+	int64_t org = main_org_id(args);
+	unsigned kinds = main_kinds(args->kinds);
+	if (args->subcommand == NULL || strcmp(args->subcommand, "init") != 0 || org == 0 ||
+	    kinds == 0) {
+		fputs("parta: chats init --org ID [--kinds staff,class,parents,subject] [--dry-run]\n",
+		      stderr);
+		return 2;
+	}
+	json_t *summary = NULL;
+	int rc = chatsync_initialize(app, org, kinds, args->dry_run, main_bar, "чатов", &summary);
+	if (rc != PARTA_OK) {
+		fprintf(stderr, "parta: chats init failed: %s\n", parta_strerror(rc));
+		return 1;
+	}
+	printf("%s: создать чатов %lld, в архив %lld, добавить участников %lld, удалить %lld\n",
+	       args->dry_run ? "План (ничего не изменено)" : "Готово",
+	       (long long)json_integer_value(json_object_get(summary, "created")),
+	       (long long)json_integer_value(json_object_get(summary, "archived")),
+	       (long long)json_integer_value(json_object_get(summary, "joined")),
+	       (long long)json_integer_value(json_object_get(summary, "left")));
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(summary, "chats"), i, c)
+	{
+		if (!args->dry_run)
+			break;
+		printf("  %-9s %-40s +%lld -%lld\n", json_string_value(json_object_get(c, "action")),
+		       json_string_value(json_object_get(c, "name")),
+		       (long long)json_integer_value(json_object_get(c, "join")),
+		       (long long)json_integer_value(json_object_get(c, "leave")));
+	}
+	json_decref(summary);
+	return 0;
 }
 
 /* The Monday of the week `now` falls in (UTC), "YYYY-MM-DD". */
@@ -427,7 +479,7 @@ static int main_demo_setup(struct app *app, const struct main_args *args)
 	char monday[11];
 	main_week_monday(app_now(app), monday);
 	json_t *logins = NULL;
-	int rc = demo_region(app, (size_t)schools, seed, monday, true, main_progress, NULL,
+	int rc = demo_region(app, (size_t)schools, seed, monday, true, main_bar, "организаций",
 			     &logins);
 	if (rc != PARTA_OK) {
 		fprintf(stderr, "parta: cannot prepare the demo: %s\n", parta_strerror(rc));
@@ -513,7 +565,7 @@ int main(int argc, char **argv)
 	bool known = demo || strcmp(args.command, "serve") == 0 ||
 		     strcmp(args.command, "initdb") == 0 || strcmp(args.command, "user") == 0 ||
 		     strcmp(args.command, "check-db") == 0 || strcmp(args.command, "export") == 0 ||
-		     strcmp(args.command, "import") == 0;
+		     strcmp(args.command, "import") == 0 || strcmp(args.command, "chats") == 0;
 	if (!known) {
 		fprintf(stderr, "parta: unknown command %s (see parta --help)\n", args.command);
 		return 2;
@@ -522,6 +574,7 @@ int main(int argc, char **argv)
 	struct app app;
 	if (main_open(&cfg, &db, &app) != 0)
 		return 1;
+	app.db_path = cfg.db_path;
 	int rc = 0;
 	if (strcmp(args.command, "initdb") == 0) {
 		printf("database %s at schema version %d\n", cfg.db_path, db_schema_version(db));
@@ -534,6 +587,8 @@ int main(int argc, char **argv)
 		rc = main_export(&app, &args);
 	} else if (strcmp(args.command, "import") == 0) {
 		rc = main_import(&app, &args);
+	} else if (strcmp(args.command, "chats") == 0) {
+		rc = main_chats(&app, &args);
 	} else {
 		if (demo && main_demo_setup(&app, &args) != 0)
 			rc = 1;
@@ -542,6 +597,7 @@ int main(int argc, char **argv)
 		else
 			rc = main_serve(&cfg, &app, demo);
 	}
+	chatjob_free_all(&app);
 	db_close(db);
 	return rc;
 }

@@ -25,6 +25,7 @@ struct ws_conn {
 	struct ws_conn *prev, *next;
 	struct outq queue;
 	int64_t account_id;
+	int64_t person_id;      /* the account's person: events about them come here */
 	char *rx;               /* the message being reassembled */
 	size_t rx_len;
 	bool rx_overflow;
@@ -85,6 +86,20 @@ struct metrics *srv_metrics(struct srv *srv) { return &srv->metrics; }
 const struct srv_config *srv_config(const struct srv *srv) { return &srv->cfg; }
 int srv_port(const struct srv *srv) { return srv->port; }
 int64_t ws_account(const struct ws_conn *conn) { return conn->account_id; }
+
+void ws_set_person(struct ws_conn *conn, int64_t person) { conn->person_id = person; }
+
+/* app->publish: every open WebSocket of the person gets the message. */
+static void srv_publish(void *ctx, int64_t person, const char *json)
+{
+	struct srv *srv = ctx;
+	size_t len = strlen(json);
+	for (struct ws_conn *c = srv->ws_list, *next; c != NULL; c = next) {
+		next = c->next; /* a send may close a slow consumer */
+		if (c->person_id == person && person != 0 && !c->closing)
+			(void)ws_send(c, json, len); /* a refused send closes that connection */
+	}
+}
 struct srv *ws_srv(const struct ws_conn *conn) { return conn->srv; }
 
 /* ---- reading a request ---- */
@@ -648,6 +663,8 @@ int srv_create(const struct srv_config *cfg, struct app *app, struct srv **out, 
 	}
 	srv->cfg = *cfg;
 	srv->app = app;
+	app->publish = srv_publish;
+	app->publish_ctx = srv;
 	metrics_init(&srv->metrics);
 	db_set_commit_hook(app->db, metrics_commit, &srv->metrics);
 	srv->retry.secs_since_valid_ping = (uint16_t)cfg->ws_ping_secs;
@@ -717,6 +734,10 @@ void srv_destroy(struct srv *srv)
 	if (srv == NULL)
 		return;
 	work_stop(srv->work);
+	if (srv->app != NULL && srv->app->publish_ctx == srv) {
+		srv->app->publish = NULL;
+		srv->app->publish_ctx = NULL;
+	}
 	if (srv->ctx)
 		lws_context_destroy(srv->ctx);
 	if (srv->app && srv->app->db)

@@ -74,7 +74,8 @@ int account_create(struct db *db, int64_t org_id, const char *login, const char 
 }
 
 #define ACCOUNT_SELECT                                                                          \
-	"SELECT a.id, a.org_id, a.login, a.display_name, a.role, o.name, a.pw_hash "            \
+	"SELECT a.id, a.org_id, a.login, a.display_name, a.role, o.name, a.pw_hash, "           \
+	"IFNULL(a.person_id, 0) "                                                                \
 	"FROM accounts a JOIN orgs o ON o.id = a.org_id "
 
 static int account_read_row(sqlite3_stmt *st, struct account *out)
@@ -90,6 +91,7 @@ static int account_read_row(sqlite3_stmt *st, struct account *out)
 		account_copy_text(out->role, sizeof out->role, sqlite3_column_text(st, 4));
 		account_copy_text(out->org_name, sizeof out->org_name, sqlite3_column_text(st, 5));
 		account_copy_text(out->pw_hash, sizeof out->pw_hash, sqlite3_column_text(st, 6));
+		out->person_id = sqlite3_column_int64(st, 7);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)

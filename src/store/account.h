@@ -17,6 +17,7 @@
 struct account {
 	int64_t id;
 	int64_t org_id;
+	int64_t person_id; /* the person of the roster this account belongs to, 0 when none */
 	char login[ACCOUNT_LOGIN_MAX + 1];
 	char display_name[ACCOUNT_NAME_MAX + 1];
 	char role[16];
