@@ -3,6 +3,7 @@
 #   make check    install dependencies, build with ASan+UBSan, run every test suite
 #   make demo     install dependencies, build, run the server on a demo organisation
 #   make bench    performance figures as "name value unit" lines
+#   make soak     the chat-sync differential test at full size (10,000 histories per profile)
 
 CC := gcc
 PKGS := libwebsockets jansson sqlite3 libsodium inih libzip
@@ -17,11 +18,12 @@ LIB_SRC := $(filter-out src/cli/main.c,$(SRC))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
 REL_OBJ := $(SRC:%.c=build/rel/%.o)
+REL_LIB_OBJ := $(LIB_SRC:%.c=build/rel/%.o)
 SAN_OBJ := $(SRC:%.c=build/san/%.o)
 SAN_LIB_OBJ := $(LIB_SRC:%.c=build/san/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
-.PHONY: all check deps demo bench clean build-san unit e2e browser
+.PHONY: all check deps demo bench soak clean build-san unit e2e browser
 all: build/parta
 
 # V=1 shows the full commands.
@@ -30,6 +32,12 @@ Q := $(if $(V),,@)
 build/parta: $(REL_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) -o $@ $^ $(PKG_LIBS)
+
+# Benchmark drivers: release objects of everything but main.
+build/bench-%: bench/%.c $(REL_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(BASE_CFLAGS) -O2 $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS)
 
 build/rel/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -66,8 +74,13 @@ demo: deps
 	build/parta demo
 
 bench: deps
-	@$(MAKE) --no-print-directory build/parta
+	@$(MAKE) --no-print-directory build/parta build/bench-sync
 	@bench/run.sh
+
+# The differential chat-sync test at its full size (10,000 random histories per profile).
+soak: deps
+	@$(MAKE) --no-print-directory build/san/tests/test_chatrule
+	PARTA_SOAK_SEQUENCES=10000 build/san/tests/test_chatrule
 
 clean:
 	rm -rf build

@@ -7,6 +7,9 @@
 #   http.login.p99_ms
 #   roster.generate.region100.s  parta demo --schools 100 (~90,000 students) into a new database
 #                                (target < 10 s)
+#   sync.initialize.school.ms, sync.initialize.region100.s (target < 5 s),
+#   sync.initialize.noop.region100.s (< 1 s), sync.order.enrol.p99_us (< 2 ms),
+#   sync.initialize.region100.peak_rss_mib (< 1 GiB)   see bench/sync.c
 #   roster.import.oneroster.rows_per_s  parta import --format oneroster of a generated bulk
 #                                export (~300,000 rows, 22,000 students; target >= 100000)
 set -euo pipefail
@@ -52,6 +55,10 @@ start=$(date +%s.%N)
 "$BIN" demo --db "$dir/region.db" --schools 100 --generate-only --log-level warn >/dev/null
 end=$(date +%s.%N)
 echo "roster.generate.region100.s $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') s"
+
+# Chat sync on that region (bench/sync.c): Initialize from no chats, again (no-op), and
+# single enrolments with their sync and commit.
+"${BENCH_SYNC:-build/bench-sync}" "$dir/region.db"
 
 # A OneRoster export of one large school, imported into a new organisation.
 rows=$(node bench/oneroster-gen.mjs "$dir/oneroster" "${BENCH_ONEROSTER_STUDENTS:-22000}")

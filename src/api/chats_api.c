@@ -102,7 +102,7 @@ static unsigned api_chat_kinds(json_t *body)
 	json_array_foreach(kinds, i, k)
 	{
 		enum chat_kind kind;
-		if (chat_kind_parse(json_string_value(k), &kind) != PARTA_OK)
+		if (chat_kind_parse(json_string_value(k), &kind) != PARTA_OK || kind == CHAT_OTHER)
 			return 0;
 		bits |= CHAT_KIND_BIT(kind);
 	}
@@ -125,7 +125,7 @@ int api_chats_init(struct srv *srv, struct http_req *req, const struct auth_ctx 
 				      "kinds: непустой список из staff, class, parents, subject");
 	if (dry_run) {
 		json_t *plan;
-		int rc = chatsync_initialize(app, org, kinds, true, NULL, NULL, &plan);
+		int rc = chatsync_initialize(app, org, kinds, true, NULL, NULL, &plan, NULL);
 		if (rc != PARTA_OK)
 			return api_chats_fail(req, rc, "");
 		http_json(&req->resp, 200, json_pack("{s:o}", "plan", plan));

@@ -5,6 +5,8 @@
 #include <time.h>
 
 #include "../core/err.h"
+#include "chatjob.h"
+#include "rcache.h"
 
 struct app_limits app_limits_default(void)
 {
@@ -41,4 +43,10 @@ int64_t app_now(const struct app *app)
 {
 	int64_t base = app->test_mode ? app->clock_base : (int64_t)time(NULL);
 	return base + app->clock_offset;
+}
+
+void app_close(struct app *app)
+{
+	chatjob_free_all(app);
+	rcache_free(app);
 }

@@ -36,6 +36,8 @@ struct app {
 	const char *db_path;
 	/* «Инициализировать список чатов» jobs started by the server (app/chatjob.h). */
 	struct chatjob *chat_jobs;
+	/* Rosters of recently changed organisations (app/rcache.h). */
+	struct rcache *rosters;
 	/* A valid argon2id hash of a random password, verified against when a login names no
 	 * account, so that an unknown login costs the same time as a wrong password. */
 	char dummy_hash[129];
@@ -47,6 +49,9 @@ struct app_limits app_limits_default(void);
 /* Fills `app` around an open database. Initializes libsodium. PARTA_EIO when libsodium cannot
  * start, PARTA_ENOMEM when the dummy hash cannot be computed. The app does not own `db`. */
 int app_init(struct app *app, struct db *db, struct app_limits limits, bool test_mode);
+
+/* Releases what the app gathered (jobs, cached rosters); not the database. */
+void app_close(struct app *app);
 
 /* Now, in Unix seconds, on the server's clock. */
 int64_t app_now(const struct app *app);

@@ -9,6 +9,7 @@
 #include "../store/rstore.h"
 #include "lessons.h"
 #include "../util/log.h"
+#include "chatsync.h"
 
 #define BUNDLE_FORMAT "parta-roster"
 #define BUNDLE_VERSION 1
@@ -542,6 +543,8 @@ int bundle_import(struct app *app, int64_t org, json_t *bundle, struct orders_re
 		rc = bundle_import_tx(app, org, bundle, &m, out);
 		rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
 	}
+	if (rc == PARTA_OK)
+		chatsync_publish(app, &out->notes);
 	json_decref(m.persons);
 	json_decref(m.subjects);
 	json_decref(m.positions);

@@ -16,7 +16,9 @@ struct chatjob {
 	char id[33];
 	int64_t org;
 	unsigned kinds;
+	struct app *app;       /* the loop's: for publishing when done */
 	struct app worker_app; /* a copy taken on the loop: the worker never reads the loop's */
+	struct chatsync_notes notes; /* collected by the worker, published by chatjob_done */
 	atomic_size_t done, total;
 	atomic_int state;
 	int rc;          /* written by the worker, read after chatjob_done */
@@ -30,6 +32,7 @@ const char *chatjob_id(const struct chatjob *job) { return job->id; }
 static void chatjob_free(struct chatjob *job)
 {
 	json_decref(job->summary);
+	chatsync_notes_free(&job->notes);
 	free(job);
 }
 
@@ -62,12 +65,14 @@ int chatjob_start(struct app *app, int64_t org, unsigned kinds, struct chatjob *
 	unsigned char raw[16];
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2hex(job->id, sizeof job->id, raw, sizeof raw);
+	job->app = app;
 	job->org = org;
 	job->kinds = kinds;
 	job->worker_app = *app;
 	job->worker_app.db = NULL;
 	job->worker_app.publish = NULL;
 	job->worker_app.chat_jobs = NULL;
+	job->worker_app.rosters = NULL;
 	atomic_init(&job->done, 0);
 	atomic_init(&job->total, 0);
 	atomic_init(&job->state, CHATJOB_RUNNING);
@@ -94,7 +99,7 @@ void chatjob_run(void *arg)
 	if (job->rc == PARTA_OK) {
 		job->worker_app.db = db;
 		job->rc = chatsync_initialize(&job->worker_app, job->org, job->kinds, false,
-					      chatjob_progress, job, &job->summary);
+					      chatjob_progress, job, &job->summary, &job->notes);
 		db_close(db);
 	} else {
 		log_msg(LOG_ERROR, "chats", "init_job_db org=%" PRId64 " err=%s", job->org, err);
@@ -107,6 +112,9 @@ void chatjob_done(void *arg)
 {
 	struct chatjob *job = arg;
 	job->finished = true;
+	if (job->rc == PARTA_OK)
+		chatsync_publish(job->app, &job->notes);
+	chatsync_notes_free(&job->notes);
 }
 
 void chatjob_abandon(struct chatjob *job)

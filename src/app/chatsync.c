@@ -21,7 +21,8 @@ void chatsync_notes_free(struct chatsync_notes *notes)
 static int chatsync_note(struct app *app, struct chatsync_notes *notes, int64_t chat,
 			 int64_t person, unsigned before, unsigned after)
 {
-	if (app->publish == NULL || notes == NULL ||
+	(void)app;
+	if (notes == NULL ||
 	    (chatm_member(before) == chatm_member(after) && chatm_admin(before) == chatm_admin(after)))
 		return PARTA_OK;
 	if (notes->n == notes->cap) {
@@ -63,14 +64,18 @@ static int chatsync_apply_item(struct app *app, int64_t org, const struct chatpl
 	return rc;
 }
 
-/* Writes a whole plan; `progress` after each chat. */
+/* Writes a whole plan; `progress` after each chat. The chats' ids go to ids[i] when `ids` is
+ * not NULL (plan->nitems entries). */
 static int chatsync_apply(struct app *app, int64_t org, const struct chatplan *plan,
-			  struct chatsync_notes *notes, chatsync_progress_fn progress, void *ctx)
+			  struct chatsync_notes *notes, chatsync_progress_fn progress, void *ctx,
+			  int64_t *ids)
 {
 	int rc = PARTA_OK;
 	for (size_t i = 0; i < plan->nitems && rc == PARTA_OK; i++) {
 		int64_t chat;
 		rc = chatsync_apply_item(app, org, plan, i, notes, &chat);
+		if (ids != NULL)
+			ids[i] = chat;
 		if (progress != NULL)
 			progress(i + 1, plan->nitems, ctx);
 	}
@@ -115,7 +120,7 @@ static int chatsync_scoped(struct app *app, int64_t org, const struct roster *r,
 	struct chatplan plan;
 	rc = chatsync_plan(app, org, &ctx, r, scope, &opts, &want, &plan, NULL);
 	if (rc == PARTA_OK) {
-		rc = chatsync_apply(app, org, &plan, notes, NULL, NULL);
+		rc = chatsync_apply(app, org, &plan, notes, NULL, NULL, NULL);
 		chatplan_free(&plan);
 		chatrule_set_free(&want);
 	}
@@ -154,15 +159,17 @@ int chatsync_refresh(struct app *app, int64_t org, struct chatsync_notes *notes)
 
 /* ---- «Инициализировать список чатов» ---- */
 
-static json_t *chatsync_summary(const struct chatplan *plan)
+/* `ids` (may be NULL) are the chats' ids after the plan was applied. */
+static json_t *chatsync_summary(const struct chatplan *plan, const int64_t *ids)
 {
 	static const char *const actions[] = {"keep", "create", "archive", "unarchive"};
 	json_t *chats = json_array();
 	for (size_t i = 0; i < plan->nitems; i++) {
 		const struct chatplan_item *it = &plan->items[i];
+		int64_t id = ids ? ids[i] : it->chat_id;
 		json_array_append_new(
 			chats, json_pack("{s:o,s:s,s:s,s:s,s:I,s:I}", "chat_id",
-					 it->chat_id ? json_integer(it->chat_id) : json_null(), "kind",
+					 id ? json_integer(id) : json_null(), "kind",
 					 chat_kind_name(it->key.kind), "name",
 					 it->want ? it->want->name : "", "action", actions[it->action],
 					 "join", (json_int_t)it->joined, "leave", (json_int_t)it->left));
@@ -173,7 +180,8 @@ static json_t *chatsync_summary(const struct chatplan *plan)
 }
 
 static int chatsync_initialize_tx(struct app *app, int64_t org, unsigned kinds, bool dry_run,
-				  chatsync_progress_fn progress, void *ctx, json_t **summary)
+				  chatsync_progress_fn progress, void *ctx, json_t **summary,
+				  struct chatsync_notes *notes)
 {
 	struct cstore_org org_ctx;
 	int rc = cstore_org_load(app->db, org, &org_ctx);
@@ -191,23 +199,28 @@ static int chatsync_initialize_tx(struct app *app, int64_t org, unsigned kinds, 
 	cstore_org_free(&org_ctx);
 	if (rc != PARTA_OK)
 		return rc;
-	if (!dry_run)
-		rc = chatsync_apply(app, org, &plan, NULL, progress, ctx);
-	if (rc == PARTA_OK && (*summary = chatsync_summary(&plan)) == NULL)
+	int64_t *ids = dry_run ? NULL : calloc(plan.nitems + 1, sizeof *ids);
+	if (!dry_run && ids == NULL)
 		rc = PARTA_ENOMEM;
+	if (rc == PARTA_OK && !dry_run)
+		rc = chatsync_apply(app, org, &plan, notes, progress, ctx, ids);
+	if (rc == PARTA_OK && (*summary = chatsync_summary(&plan, ids)) == NULL)
+		rc = PARTA_ENOMEM;
+	free(ids);
 	chatplan_free(&plan);
 	chatrule_set_free(&want);
 	return rc;
 }
 
 int chatsync_initialize(struct app *app, int64_t org, unsigned kinds, bool dry_run,
-			chatsync_progress_fn progress, void *ctx, json_t **summary)
+			chatsync_progress_fn progress, void *ctx, json_t **summary,
+			struct chatsync_notes *notes)
 {
 	*summary = NULL;
 	int rc = db_begin(app->db);
 	if (rc != PARTA_OK)
 		return rc;
-	rc = chatsync_initialize_tx(app, org, kinds, dry_run, progress, ctx, summary);
+	rc = chatsync_initialize_tx(app, org, kinds, dry_run, progress, ctx, summary, notes);
 	if (rc == PARTA_OK && !dry_run)
 		rc = db_commit(app->db);
 	else

@@ -40,7 +40,7 @@ void chatsync_publish(struct app *app, const struct chatsync_notes *notes);
 
 /* Incremental sync after a roster change, inside the caller's transaction: the chats of the
  * touched classes, the staff room when staff changed (or when it does not exist yet). Notes
- * are collected only when app->publish is set. */
+ * are collected when `notes` is not NULL. */
 int chatsync_roster(struct app *app, int64_t org, const struct roster *after,
 		    const struct roster_touched *touched, struct chatsync_notes *notes);
 
@@ -50,12 +50,14 @@ int chatsync_refresh(struct app *app, int64_t org, struct chatsync_notes *notes)
 
 /* «Инициализировать список чатов» for the kinds (a bit set, core/chatplan.h). In its own
  * transaction; a dry run plans and changes nothing. `progress` (may be NULL) is called with
- * the chats done out of the chats to change. The summary:
+ * the chats done out of the chats to change; `notes` (may be NULL) collects the changes for
+ * chatsync_publish after the commit. The summary:
  *   {"created","archived","joined","left","chats":[{"chat_id"|null,"kind","name","action",
  *    "join","leave"}]}  (action: create, keep, archive, unarchive) */
 typedef void (*chatsync_progress_fn)(size_t done, size_t total, void *ctx);
 int chatsync_initialize(struct app *app, int64_t org, unsigned kinds, bool dry_run,
-			chatsync_progress_fn progress, void *ctx, json_t **summary);
+			chatsync_progress_fn progress, void *ctx, json_t **summary,
+			struct chatsync_notes *notes);
 
 /* Changes by hand. Adding or appointing needs a person of the organisation. */
 enum chatsync_hand { CHATSYNC_ADD, CHATSYNC_REMOVE, CHATSYNC_GRANT, CHATSYNC_REVOKE };

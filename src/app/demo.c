@@ -775,7 +775,7 @@ int demo_region(struct app *app, size_t nschools, uint64_t seed, const char *wee
 			json_t *summary = NULL;
 			if (rc == PARTA_OK && fresh)
 				rc = chatsync_initialize(app, org, (1u << CHAT_KINDS) - 1, false, NULL,
-							 NULL, &summary);
+							 NULL, &summary, NULL);
 			json_decref(summary);
 		}
 		if (progress != NULL)

@@ -12,6 +12,7 @@
 #include "../core/utf8.h"
 #include "../store/rstore.h"
 #include "../util/log.h"
+#include "rcache.h"
 
 #define ORDERS_SUBGROUP_MAX 200
 #define ORDERS_TEXT_MAX 200
@@ -208,19 +209,26 @@ static int orders_check_refs(struct app *app, int64_t org, const struct roster_o
 
 /* ---- issuing ---- */
 
-/* Writes the new roster and the event, and makes the chats follow, inside the transaction. */
+/* Writes the new roster (only the changed rows, or every row when `rewrite`), the event, and
+ * makes the chats follow, inside the transaction. */
 static int orders_commit_change(struct app *app, int64_t org, const struct roster *before,
-				const struct roster *after, int64_t order_id, const char *action,
-				struct orders_result *out)
+				const struct roster *after, bool rewrite, int64_t order_id,
+				const char *action, struct orders_result *out)
 {
-	int rc = roster_diff(before, after, &out->touched);
-	if (rc == PARTA_OK)
-		rc = rstore_materialize(app->db, org, after);
+	struct roster_changes changes;
+	int rc = roster_changes(before, after, &changes, &out->touched);
+	if (rc != PARTA_OK)
+		return rc;
+	rc = rewrite ? rstore_materialize(app->db, org, after)
+		     : rstore_apply_changes(app->db, org, &changes);
+	roster_changes_free(&changes);
 	if (rc == PARTA_OK)
 		rc = rstore_event_insert(app->db, org, order_id, action, &out->touched,
 					 app_now(app), &out->event_id);
 	if (rc == PARTA_OK)
 		rc = chatsync_roster(app, org, after, &out->touched, &out->notes);
+	if (rc == PARTA_OK)
+		rc = rstore_roster_version(app->db, org, &out->roster_version);
 	return rc;
 }
 
@@ -328,25 +336,19 @@ static int orders_plan(struct app *app, int64_t org, const struct roster *now, j
 	return rc;
 }
 
+/* `after` (initialized by the caller) receives the roster after the order. */
 static int orders_issue_tx(struct app *app, int64_t org, int64_t by, json_t *body,
-			   json_t *payload, struct orders_result *out)
+			   json_t *payload, struct roster *after, struct orders_result *out)
 {
 	const char *number, *date, *effective;
 	int rc = orders_header(body, &number, &date, &effective, out);
-	struct orders_history h = {0};
-	if (rc == PARTA_OK)
-		rc = orders_history_load(app, org, &h, out);
-	struct roster before, after;
+	/* The materialized roster is the fold of the active orders: no replay needed here. */
+	struct roster before;
 	roster_init(&before);
-	roster_init(&after);
-	size_t nfailed = 0;
-	int64_t failed[1];
 	if (rc == PARTA_OK)
-		rc = roster_replay(h.orders, h.n, h.n, &before, failed, 1, &nfailed);
-	if (rc == PARTA_OK && nfailed != 0)
-		rc = PARTA_EIO; /* the stored history must always replay */
+		rc = rcache_get(app, org, &before);
 	if (rc == PARTA_OK)
-		rc = roster_copy(&after, &before);
+		rc = roster_copy(after, &before);
 	if (rc == PARTA_OK)
 		rc = orders_plan(app, org, &before, payload, out);
 	struct roster_order o;
@@ -356,7 +358,7 @@ static int orders_issue_tx(struct app *app, int64_t org, int64_t by, json_t *bod
 	if (rc == PARTA_OK)
 		rc = orders_check_refs(app, org, &o, out);
 	if (rc == PARTA_OK)
-		rc = roster_apply(&after, &o, out->why, sizeof out->why);
+		rc = roster_apply(after, &o, out->why, sizeof out->why);
 	char *text = NULL;
 	if (rc == PARTA_OK && (text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
 		rc = PARTA_ENOMEM;
@@ -365,7 +367,7 @@ static int orders_issue_tx(struct app *app, int64_t org, int64_t by, json_t *bod
 					 json_string_value(json_object_get(payload, "kind")), text,
 					 by, app_now(app), &out->id);
 	if (rc == PARTA_OK)
-		rc = orders_commit_change(app, org, &before, &after, out->id, "applied", out);
+		rc = orders_commit_change(app, org, &before, after, false, out->id, "applied", out);
 	if (rc == PARTA_OK)
 		out->order = json_pack("{s:I,s:s,s:s,s:s,s:s,s:O}", "id", (json_int_t)out->id,
 				       "number", number, "date", date, "effective_date", effective,
@@ -373,8 +375,6 @@ static int orders_issue_tx(struct app *app, int64_t org, int64_t by, json_t *bod
 	free(text);
 	free(owned);
 	roster_free(&before);
-	roster_free(&after);
-	orders_history_free(&h);
 	return rc;
 }
 
@@ -384,15 +384,20 @@ int orders_issue(struct app *app, int64_t org, int64_t by, json_t *body,
 	memset(out, 0, sizeof *out);
 	json_t *payload = orders_payload(body);
 	bool dry_run = json_is_true(json_object_get(body, "dry_run"));
+	struct roster after;
+	roster_init(&after);
 	int rc = db_begin(app->db);
 	if (rc == PARTA_OK) {
-		rc = orders_issue_tx(app, org, by, body, payload, out);
+		rc = orders_issue_tx(app, org, by, body, payload, &after, out);
 		/* A dry run does everything, reports it, and keeps nothing. */
 		if (rc == PARTA_OK && !dry_run)
 			rc = db_commit(app->db);
 		else
 			db_rollback(app->db);
 	}
+	if (rc == PARTA_OK && !dry_run)
+		rcache_put(app, org, out->roster_version, &after);
+	roster_free(&after);
 	json_decref(payload);
 	if (rc == PARTA_OK && dry_run) {
 		json_object_set_new(out->order, "status", json_string("dry_run"));
@@ -429,7 +434,7 @@ int orders_rebuild(struct app *app, int64_t org, int64_t last_order, struct orde
 						 json_array_get(out->dependents, 0), "number")));
 	}
 	if (rc == PARTA_OK && h.n > 0)
-		rc = orders_commit_change(app, org, &empty, &after, last_order, "applied", out);
+		rc = orders_commit_change(app, org, &empty, &after, true, last_order, "applied", out);
 	roster_free(&after);
 	orders_history_free(&h);
 	return rc;
@@ -474,7 +479,8 @@ static int orders_cancel_tx(struct app *app, int64_t org, int64_t order_id,
 	if (rc == PARTA_OK)
 		rc = rstore_order_cancel(app->db, order_id, app_now(app));
 	if (rc == PARTA_OK)
-		rc = orders_commit_change(app, org, &before, &after, order_id, "cancelled", out);
+		rc = orders_commit_change(app, org, &before, &after, false, order_id, "cancelled",
+					  out);
 	out->id = order_id;
 	roster_free(&before);
 	roster_free(&after);

@@ -25,6 +25,7 @@ struct orders_result {
 	json_t *order;                /* the stored order as the API shows it; owned */
 	json_t *dependents;           /* [{"id","number"}] on a refused cancel; owned */
 	struct chatsync_notes notes;  /* membership changes to publish after the commit */
+	int64_t roster_version;       /* of the roster written, for the cache */
 	char why[256];
 };
 

@@ -11,7 +11,6 @@
 #include "../app/app.h"
 #include "../app/auth.h"
 #include "../app/bundle.h"
-#include "../app/chatjob.h"
 #include "../app/chatsync.h"
 #include "../app/demo.h"
 #include "../app/oneroster.h"
@@ -413,7 +412,7 @@ static unsigned main_kinds(const char *list)
 	char *save = NULL;
 	for (char *k = strtok_r(buf, ",", &save); k != NULL; k = strtok_r(NULL, ",", &save)) {
 		enum chat_kind kind;
-		if (chat_kind_parse(k, &kind) != PARTA_OK)
+		if (chat_kind_parse(k, &kind) != PARTA_OK || kind == CHAT_OTHER)
 			return 0;
 		kinds |= CHAT_KIND_BIT(kind);
 	}
@@ -431,7 +430,8 @@ static int main_chats(struct app *app, const struct main_args *args)
 		return 2;
 	}
 	json_t *summary = NULL;
-	int rc = chatsync_initialize(app, org, kinds, args->dry_run, main_bar, "чатов", &summary);
+	int rc = chatsync_initialize(app, org, kinds, args->dry_run, main_bar, "чатов", &summary,
+				     NULL);
 	if (rc != PARTA_OK) {
 		fprintf(stderr, "parta: chats init failed: %s\n", parta_strerror(rc));
 		return 1;
@@ -597,7 +597,7 @@ int main(int argc, char **argv)
 		else
 			rc = main_serve(&cfg, &app, demo);
 	}
-	chatjob_free_all(&app);
+	app_close(&app);
 	db_close(db);
 	return rc;
 }

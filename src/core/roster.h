@@ -130,10 +130,30 @@ int roster_apply(struct roster *r, const struct roster_order *o, char *why, size
 int roster_replay(const struct roster_order *orders, size_t n, size_t skip, struct roster *out,
 		  int64_t *failed_ids, size_t max_failed, size_t *nfailed);
 
+/* The rows that differ between two rosters (rosterdiff.c), so that the store writes only
+ * those: classes and loads new or changed in `after` (pointers into it) or gone, enrolments by
+ * student, employments and guardianships added or removed. Sorted by key. The arrays are
+ * owned by the struct (roster_changes_free); the pointed-to rows belong to `after`. */
+struct roster_changes {
+	const struct roster_class **class_put;
+	int64_t *class_del;
+	struct roster_enrolment *enrol_put; /* the student's class in `after` */
+	int64_t *enrol_del;                 /* students no longer enrolled */
+	struct roster_staff *staff_add, *staff_del;
+	struct roster_guardian *guard_add, *guard_del;
+	const struct roster_load **load_put;
+	int64_t *load_del;
+	size_t nclass_put, nclass_del, nenrol_put, nenrol_del, nstaff_add, nstaff_del,
+		nguard_add, nguard_del, nload_put, nload_del;
+};
+void roster_changes_free(struct roster_changes *c);
+
 /* What changed between two rosters, for recomputing chats:
- *   class_ids  every class whose record, enrolments, loads or its students' guardians differ
+ *   class_ids  every class whose record, enrolments, loads or its students' guardians differ,
+ *              and every class where a person whose employment changed leads or teaches
  *              (sorted, unique; the caller frees the array);
- *   staff      whether employment or positions differ (the staff room). */
+ *   staff      whether employment or positions differ (the staff room).
+ * O(n log n) in the size of the rosters. */
 struct roster_touched {
 	int64_t *class_ids;
 	size_t nclass_ids;
@@ -142,6 +162,11 @@ struct roster_touched {
 int roster_diff(const struct roster *before, const struct roster *after,
 		struct roster_touched *out);
 void roster_touched_free(struct roster_touched *t);
+
+/* Both at once: the changed rows and (when `touched` is not NULL) the touched classes. On an
+ * error both are left empty. */
+int roster_changes(const struct roster *before, const struct roster *after,
+		   struct roster_changes *out, struct roster_touched *touched);
 
 /* The name of a class in the next year: a leading grade number is incremented («10А» →
  * «11А», «9 б» → «10 б»); a name without one («ДО-19-3») stays. Writes at most len bytes

@@ -53,6 +53,11 @@ struct srv {
 	struct work *work;
 	struct metrics metrics;
 	struct ws_conn *ws_list;
+	/* WAL checkpoints run on a worker over their own connection, so that no commit of the
+	 * loop waits for one (the loop's connection has auto-checkpoints off). */
+	struct db *checkpoint_db;
+	bool checkpoint_running;
+	double checkpoint_at;
 	lws_retry_bo_t retry;
 	volatile sig_atomic_t stop;
 	int port;
@@ -702,8 +707,39 @@ int srv_create(const struct srv_config *cfg, struct app *app, struct srv **out, 
 		srv_destroy(srv);
 		return rc;
 	}
+	if (app->db_path != NULL) {
+		char dberr[256];
+		if (db_open(app->db_path, &srv->checkpoint_db, dberr, sizeof dberr) == PARTA_OK)
+			(void)db_autocheckpoint(app->db, 0);
+		else
+			log_msg(LOG_WARN, "server", "checkpoint_connection err=%s", dberr);
+	}
 	*out = srv;
 	return PARTA_OK;
+}
+
+static void srv_checkpoint_run(void *arg)
+{
+	struct srv *srv = arg;
+	if (db_checkpoint(srv->checkpoint_db) != PARTA_OK)
+		log_msg(LOG_WARN, "server", "checkpoint_failed");
+}
+
+static void srv_checkpoint_done(void *arg)
+{
+	struct srv *srv = arg;
+	srv->checkpoint_running = false;
+}
+
+/* At most once a second, when the loop is awake anyway (an idle server writes nothing). */
+static void srv_maybe_checkpoint(struct srv *srv)
+{
+	double now = srv_monotonic();
+	if (srv->checkpoint_db == NULL || srv->checkpoint_running || now - srv->checkpoint_at < 1.0)
+		return;
+	srv->checkpoint_at = now;
+	if (work_submit(srv->work, srv_checkpoint_run, srv_checkpoint_done, srv) == PARTA_OK)
+		srv->checkpoint_running = true;
 }
 
 int srv_run(struct srv *srv)
@@ -712,6 +748,7 @@ int srv_run(struct srv *srv)
 	while (!srv->stop) {
 		if (lws_service(srv->ctx, 0) < 0)
 			break;
+		srv_maybe_checkpoint(srv);
 	}
 	log_msg(LOG_INFO, "server", "stopping pending_jobs=%zu ws=%lld", work_pending(srv->work),
 		(long long)srv->metrics.ws_open);
@@ -734,6 +771,9 @@ void srv_destroy(struct srv *srv)
 	if (srv == NULL)
 		return;
 	work_stop(srv->work);
+	db_close(srv->checkpoint_db);
+	if (srv->app != NULL && srv->checkpoint_db != NULL && srv->app->db != NULL)
+		(void)db_autocheckpoint(srv->app->db, 1000);
 	if (srv->app != NULL && srv->app->publish_ctx == srv) {
 		srv->app->publish = NULL;
 		srv->app->publish_ctx = NULL;

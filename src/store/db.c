@@ -305,3 +305,14 @@ void db_parse_json_column(json_t *rows, const char *column)
 	}
 }
 
+
+int db_autocheckpoint(struct db *db, int pages)
+{
+	return sqlite3_wal_autocheckpoint(db->conn, pages) == SQLITE_OK ? PARTA_OK : PARTA_EIO;
+}
+
+int db_checkpoint(struct db *db)
+{
+	int rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? PARTA_OK : PARTA_EIO;
+}

@@ -42,6 +42,12 @@ int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 
+/* WAL checkpoints: how many WAL pages trigger one at commit (0: never, the caller runs them
+ * with db_checkpoint, e.g. on another thread so that no commit waits for one). */
+int db_autocheckpoint(struct db *db, int pages);
+/* A passive checkpoint: copies what it can without waiting for readers or writers. */
+int db_checkpoint(struct db *db);
+
 /* Runs PRAGMA integrity_check; PARTA_OK when it answers "ok". */
 int db_integrity_check(struct db *db);
 

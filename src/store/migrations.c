@@ -190,6 +190,15 @@ const struct migration migrations[] = {
 	 "  local_id INTEGER NOT NULL,"
 	 "  PRIMARY KEY (org_id, kind, source_id)"
 	 ") WITHOUT ROWID;"},
+	{8,
+	 /* Reading one organisation's roster must not scan the others': a region holds many. */
+	 "CREATE INDEX enrolments_org ON enrolments(org_id, student_id);"
+	 "CREATE INDEX staff_org ON staff(org_id, person_id, position_id);"
+	 "CREATE INDEX guardians_org ON guardians(org_id, parent_id, student_id);"
+	 "CREATE INDEX loads_org ON loads(org_id, id);"
+	 /* Bumped by every write of the materialized roster: a cached copy is current while
+	  * its version matches (app/rcache.h). */
+	 "ALTER TABLE orgs ADD COLUMN roster_version INTEGER NOT NULL DEFAULT 0;"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

@@ -291,7 +291,10 @@ static int rstore_row(struct db *db, const char *sql, int64_t org, int64_t a, in
 static int rstore_class_row(struct db *db, int64_t org, const struct roster_class *c)
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO classes(id, org_id, name, year, parallel, "
-				       "homeroom_id, open) VALUES (?, ?, ?, ?, ?, ?, ?)");
+				       "homeroom_id, open) VALUES (?, ?, ?, ?, ?, ?, ?) "
+				       "ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+				       "year = excluded.year, parallel = excluded.parallel, "
+				       "homeroom_id = excluded.homeroom_id, open = excluded.open");
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, c->id);
@@ -310,7 +313,9 @@ static int rstore_class_row(struct db *db, int64_t org, const struct roster_clas
 static int rstore_load_row(struct db *db, int64_t org, const struct roster_load *l)
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO loads(id, org_id, class_id, subject_id, "
-				       "teacher_id) VALUES (?, ?, ?, ?, ?)");
+				       "teacher_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
+				       "SET class_id = excluded.class_id, subject_id = excluded.subject_id, "
+				       "teacher_id = excluded.teacher_id");
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, l->id);
@@ -324,6 +329,36 @@ static int rstore_load_row(struct db *db, int64_t org, const struct roster_load 
 	return rstore_done(st);
 }
 
+int rstore_roster_version(struct db *db, int64_t org, int64_t *version)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT roster_version FROM orgs WHERE id = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, org);
+	int rc = sqlite3_step(st);
+	*version = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? PARTA_OK : rc == SQLITE_DONE ? PARTA_ENOTFOUND : PARTA_EIO;
+}
+
+static int rstore_roster_bump(struct db *db, int64_t org)
+{
+	return rstore_exec_org(db, "UPDATE orgs SET roster_version = roster_version + 1 WHERE id = ?",
+			       org);
+}
+
+static int rstore_load_students(struct db *db, int64_t org, const struct roster_load *l)
+{
+	int rc = rstore_row(db, "DELETE FROM load_students WHERE load_id = ?2 AND load_id IN "
+				"(SELECT id FROM loads WHERE org_id = ?1)",
+			    org, l->id, 0, 0);
+	for (size_t k = 0; k < l->nsubgroup && rc == PARTA_OK; k++)
+		rc = rstore_row(db, "INSERT INTO load_students(load_id, student_id) "
+				    "SELECT ?2, ?3 FROM loads WHERE org_id = ?1 AND id = ?2",
+				org, l->id, l->subgroup[k], 0);
+	return rc;
+}
+
 int rstore_materialize(struct db *db, int64_t org, const struct roster *r)
 {
 	/* Children before parents, for the foreign keys. */
@@ -335,7 +370,7 @@ int rstore_materialize(struct db *db, int64_t org, const struct roster *r)
 		"DELETE FROM staff WHERE org_id = ?",
 		"DELETE FROM classes WHERE org_id = ?",
 	};
-	int rc = PARTA_OK;
+	int rc = rstore_roster_bump(db, org);
 	for (size_t i = 0; i < sizeof clear / sizeof clear[0] && rc == PARTA_OK; i++)
 		rc = rstore_exec_org(db, clear[i], org);
 	for (size_t i = 0; i < r->nclasses && rc == PARTA_OK; i++)
@@ -355,11 +390,58 @@ int rstore_materialize(struct db *db, int64_t org, const struct roster *r)
 	for (size_t i = 0; i < r->nloads && rc == PARTA_OK; i++) {
 		const struct roster_load *l = &r->loads[i];
 		rc = rstore_load_row(db, org, l);
-		for (size_t k = 0; k < l->nsubgroup && rc == PARTA_OK; k++)
-			rc = rstore_row(db, "INSERT INTO load_students(load_id, student_id) "
-					    "SELECT ?2, ?3 FROM loads WHERE org_id = ?1 AND id = ?2",
-					org, l->id, l->subgroup[k], 0);
+		if (rc == PARTA_OK)
+			rc = rstore_load_students(db, org, l);
 	}
+	return rc;
+}
+
+int rstore_apply_changes(struct db *db, int64_t org, const struct roster_changes *c)
+{
+	int rc = rstore_roster_bump(db, org);
+	/* Children before parents when deleting, parents before children when writing. */
+	for (size_t i = 0; i < c->nload_del && rc == PARTA_OK; i++) {
+		rc = rstore_row(db, "DELETE FROM load_students WHERE load_id = ?2 AND load_id IN "
+				    "(SELECT id FROM loads WHERE org_id = ?1)",
+				org, c->load_del[i], 0, 0);
+		if (rc == PARTA_OK)
+			rc = rstore_row(db, "DELETE FROM loads WHERE org_id = ? AND id = ?", org,
+					c->load_del[i], 0, 0);
+	}
+	for (size_t i = 0; i < c->nenrol_del && rc == PARTA_OK; i++)
+		rc = rstore_row(db, "DELETE FROM enrolments WHERE org_id = ? AND student_id = ?", org,
+				c->enrol_del[i], 0, 0);
+	for (size_t i = 0; i < c->nguard_del && rc == PARTA_OK; i++)
+		rc = rstore_row(db, "DELETE FROM guardians WHERE org_id = ? AND parent_id = ? "
+				    "AND student_id = ?",
+				org, c->guard_del[i].parent, c->guard_del[i].student, 0);
+	for (size_t i = 0; i < c->nstaff_del && rc == PARTA_OK; i++)
+		rc = rstore_row(db, "DELETE FROM staff WHERE org_id = ? AND person_id = ? "
+				    "AND position_id = ?",
+				org, c->staff_del[i].person, c->staff_del[i].position, 0);
+	for (size_t i = 0; i < c->nclass_put && rc == PARTA_OK; i++)
+		rc = rstore_class_row(db, org, c->class_put[i]);
+	for (size_t i = 0; i < c->nenrol_put && rc == PARTA_OK; i++)
+		rc = rstore_row(db, "INSERT INTO enrolments(org_id, student_id, class_id) "
+				    "VALUES (?, ?, ?) ON CONFLICT(student_id) DO UPDATE "
+				    "SET class_id = excluded.class_id",
+				org, c->enrol_put[i].student, c->enrol_put[i].class_id, 0);
+	for (size_t i = 0; i < c->nstaff_add && rc == PARTA_OK; i++)
+		rc = rstore_row(db, "INSERT INTO staff(org_id, person_id, position_id) "
+				    "VALUES (?, ?, ?)",
+				org, c->staff_add[i].person, c->staff_add[i].position, 0);
+	for (size_t i = 0; i < c->nguard_add && rc == PARTA_OK; i++)
+		rc = rstore_row(db, "INSERT INTO guardians(org_id, parent_id, student_id) "
+				    "VALUES (?, ?, ?)",
+				org, c->guard_add[i].parent, c->guard_add[i].student, 0);
+	for (size_t i = 0; i < c->nload_put && rc == PARTA_OK; i++) {
+		rc = rstore_load_row(db, org, c->load_put[i]);
+		if (rc == PARTA_OK)
+			rc = rstore_load_students(db, org, c->load_put[i]);
+	}
+	for (size_t i = 0; i < c->nclass_del && rc == PARTA_OK; i++)
+		rc = rstore_row(db, "DELETE FROM classes WHERE org_id = ? AND id = ?", org,
+				c->class_del[i], 0, 0);
 	return rc;
 }
 

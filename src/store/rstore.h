@@ -57,6 +57,13 @@ int rstore_event_insert(struct db *db, int64_t org, int64_t order_id, const char
  * left empty on error). */
 int rstore_roster_load(struct db *db, int64_t org, struct roster *out);
 
+/* The version of the organisation's materialized roster; rstore_apply_changes and
+ * rstore_materialize bump it. */
+int rstore_roster_version(struct db *db, int64_t org, int64_t *version);
+
+/* Writes the changed rows (core/roster.h roster_changes) into the materialized roster. */
+int rstore_apply_changes(struct db *db, int64_t org, const struct roster_changes *c);
+
 /* Rewrites the materialized roster tables of `org` to hold exactly `r`. */
 int rstore_materialize(struct db *db, int64_t org, const struct roster *r);
 
