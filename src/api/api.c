@@ -61,6 +61,7 @@ static const struct api_route api_routes[] = {
 	{HTTP_POST, "/api/v1/orgs/{org}/chats/init", api_chats_init, API_ORG_ADMIN},
 	{HTTP_GET, "/api/v1/orgs/{org}/chats/init/{job}", api_chats_init_status, API_ORG_ADMIN},
 	{HTTP_GET, "/api/v1/orgs/{org}/chats/{chat}", api_chat_get, API_ORG_ADMIN},
+	{HTTP_DELETE, "/api/v1/orgs/{org}/chats/{chat}", api_chat_delete, API_ORG_ADMIN},
 	{HTTP_POST, "/api/v1/orgs/{org}/chats/{chat}/members", api_chat_member_add, API_ORG_ADMIN},
 	{HTTP_DELETE, "/api/v1/orgs/{org}/chats/{chat}/members/{person}", api_chat_member_remove,
 	 API_ORG_ADMIN},

@@ -206,6 +206,21 @@ int api_chat_admin_remove(struct srv *srv, struct http_req *req, const struct au
 	return api_chat_hand(srv, req, CHATSYNC_REVOKE);
 }
 
+int api_chat_delete(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	(void)who;
+	int rc = chatsync_delete(srv_app(srv), api_param_id(req, "org"), api_param_id(req, "chat"));
+	if (rc == PARTA_EFORBIDDEN) {
+		http_error(&req->resp, rc, "forbidden",
+			   "Чаты по умолчанию (учительский, классный, родительский) нельзя удалить");
+		return API_DONE;
+	}
+	if (rc != PARTA_OK)
+		return api_chats_fail(req, rc, "Чат не найден");
+	http_json(&req->resp, 200, json_pack("{s:b}", "ok", 1));
+	return API_DONE;
+}
+
 int api_load_chat(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
 {
 	(void)who;

@@ -60,6 +60,7 @@ int api_chat_member_add(struct srv *srv, struct http_req *req, const struct auth
 int api_chat_member_remove(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_chat_admin_add(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_chat_admin_remove(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_chat_delete(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_load_chat(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 
 #endif

@@ -280,6 +280,56 @@ int chatsync_by_hand(struct app *app, int64_t org, int64_t chat, int64_t person,
 	return rc;
 }
 
+static int chatsync_delete_tx(struct app *app, int64_t org, int64_t chat,
+			      struct chatsync_notes *notes)
+{
+	json_t *one, *members;
+	int rc = cstore_chat(app->db, org, chat, &one);
+	if (rc != PARTA_OK)
+		return rc;
+	json_t *settings = NULL;
+	enum chat_kind kind = CHAT_OTHER;
+	(void)chat_kind_parse(json_string_value(json_object_get(one, "kind")), &kind);
+	json_decref(one);
+	rc = rstore_org_get(app->db, org, &settings);
+	if (rc == PARTA_OK &&
+	    strcmp(json_string_value(json_object_get(settings, "profile")), "bars") == 0 &&
+	    (kind == CHAT_STAFF || kind == CHAT_CLASS || kind == CHAT_PARENTS))
+		rc = PARTA_EFORBIDDEN;
+	json_decref(settings);
+	if (rc == PARTA_OK)
+		rc = cstore_members(app->db, org, chat, false, &members);
+	if (rc != PARTA_OK)
+		return rc;
+	size_t i;
+	json_t *m;
+	json_array_foreach(members, i, m)
+	{
+		unsigned flags = (unsigned)json_integer_value(json_object_get(m, "flags"));
+		int64_t person = json_integer_value(json_object_get(m, "person_id"));
+		if (rc == PARTA_OK)
+			rc = chatsync_note(app, notes, chat, person, flags, 0);
+	}
+	json_decref(members);
+	return rc == PARTA_OK ? cstore_delete(app->db, org, chat) : rc;
+}
+
+int chatsync_delete(struct app *app, int64_t org, int64_t chat)
+{
+	struct chatsync_notes notes = {0};
+	int rc = db_begin(app->db);
+	if (rc != PARTA_OK)
+		return rc;
+	rc = chatsync_delete_tx(app, org, chat, &notes);
+	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
+	if (rc == PARTA_OK) {
+		chatsync_publish(app, &notes);
+		log_msg(LOG_INFO, "chats", "deleted org=%" PRId64 " chat=%" PRId64, org, chat);
+	}
+	chatsync_notes_free(&notes);
+	return rc;
+}
+
 int chatsync_set_linked(struct app *app, int64_t org, int64_t person, bool linked,
 			json_t **chats)
 {

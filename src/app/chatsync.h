@@ -64,6 +64,12 @@ enum chatsync_hand { CHATSYNC_ADD, CHATSYNC_REMOVE, CHATSYNC_GRANT, CHATSYNC_REV
 int chatsync_by_hand(struct app *app, int64_t org, int64_t chat, int64_t person,
 		     enum chatsync_hand op);
 
+/* Deletes a chat irrevocably (members and history), subject to the profile: in bars the
+ * staff room, class and parents chats cannot be deleted (PARTA_EFORBIDDEN). The members are
+ * told. A deleted default chat of an automatic kind is made anew (with its rule members) by
+ * the next event that touches it or by Initialize, as the rules still want it. */
+int chatsync_delete(struct app *app, int64_t org, int64_t chat);
+
 /* The person linked (or unlinked) a messenger profile: all their pending memberships become
  * present at once (or pending again), in one transaction; *chats (may be NULL) receives the
  * ids of their chats. */

@@ -403,6 +403,19 @@ int cstore_person_link(struct db *db, int64_t org, int64_t person, bool linked, 
 	return PARTA_OK;
 }
 
+int cstore_delete(struct db *db, int64_t org, int64_t chat)
+{
+	sqlite3_stmt *st = db_stmt(db, "DELETE FROM chats WHERE id = ? AND org_id = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, chat);
+	sqlite3_bind_int64(st, 2, org);
+	int rc = cstore_step_done(st);
+	if (rc == PARTA_OK && sqlite3_changes(db_handle(db)) == 0)
+		return PARTA_ENOTFOUND;
+	return rc;
+}
+
 /* ---- listings ---- */
 
 #define CSTORE_CHAT_COLUMNS                                                                     \

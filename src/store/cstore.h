@@ -64,6 +64,9 @@ int cstore_member_set(struct db *db, int64_t chat, int64_t person, unsigned flag
  * they are a member (ids, as a JSON array). PARTA_ENOTFOUND for a person of another org. */
 int cstore_person_link(struct db *db, int64_t org, int64_t person, bool linked, json_t **chats);
 
+/* Deletes a chat of `org` with its members (history included); PARTA_ENOTFOUND otherwise. */
+int cstore_delete(struct db *db, int64_t org, int64_t chat);
+
 /* The organisation's chats: [{"id","kind","name","class_id","load_id","subject_id","year",
  * "is_default","archived","members","pending","admins":[names]}], by kind and name. */
 int cstore_list(struct db *db, int64_t org, json_t **out);

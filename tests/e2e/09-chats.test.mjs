@@ -232,6 +232,10 @@ test('bars: the chats administrator is member and admin of every chat', async ()
     const z = m.members.find((x) => x.person_id === zav);
     assert.ok(z && z.admin && z.origin === 'chats_admin', c.name);
   }
+  const staffRoom = await chatNamed('Учительская', otherOrg, other);
+  const refused = await call('DELETE', `${base(otherOrg)}/chats/${staffRoom.id}`, undefined, other);
+  assert.equal(refused.status, 403, 'bars: default chats cannot be deleted');
+  assert.match(refused.body.error.message, /нельзя удалить/);
   await ok(call('PATCH', base(otherOrg), { chats_admin_id: null }, other));
   const parents = await ok(call('GET', `${base(otherOrg)}/chats/${(await chatNamed('8 К Родители', otherOrg, other)).id}`, undefined, other));
   assert.equal(parents.members.length, 0);
@@ -253,6 +257,10 @@ test('paragraf: a load\'s subject chat on demand', async () => {
   assert.equal(chat.members.length, 2);
   const missing = await call('POST', `${base(otherOrg)}/loads/999999/chat`, undefined, other);
   assert.equal(missing.status, 404);
+  // paragraf, like sgo, lets the administrator delete any chat, history and all.
+  await ok(call('DELETE', `${base(otherOrg)}/chats/${made.chat_id}`, undefined, other));
+  assert.equal((await call('GET', `${base(otherOrg)}/chats/${made.chat_id}`, undefined, other)).status, 404);
+  assert.equal((await call('DELETE', `${base(otherOrg)}/chats/${made.chat_id}`, undefined, other)).status, 404);
 });
 
 test('chats are scoped to the organisation', async () => {
@@ -260,6 +268,7 @@ test('chats are scoped to the organisation', async () => {
   assert.equal((await call('GET', `${base()}/chats`, undefined, other)).status, 404);
   assert.equal((await call('GET', `${base(otherOrg)}/chats/${mine.id}`, undefined, other)).status, 404);
   assert.equal((await call('DELETE', `${base(otherOrg)}/chats/${mine.id}/members/${ids.sidorova}`, undefined, other)).status, 404);
+  assert.equal((await call('DELETE', `${base(otherOrg)}/chats/${mine.id}`, undefined, other)).status, 404);
   assert.equal((await members('Учительская'))[ids.sidorova].member, true);
 });
 
