@@ -6,6 +6,7 @@
 
 #include "../core/chatplan.h"
 #include "../core/err.h"
+#include "../core/vec.h"
 #include "../store/cstore.h"
 #include "../store/rstore.h"
 #include "../util/log.h"
@@ -25,14 +26,9 @@ static int chatsync_note(struct app *app, struct chatsync_notes *notes, int64_t 
 	if (notes == NULL ||
 	    (chatm_member(before) == chatm_member(after) && chatm_admin(before) == chatm_admin(after)))
 		return PARTA_OK;
-	if (notes->n == notes->cap) {
-		size_t cap = notes->cap ? notes->cap * 2 : 32;
-		struct chatsync_note *grown = realloc(notes->v, cap * sizeof *grown);
-		if (grown == NULL)
-			return PARTA_ENOMEM;
-		notes->v = grown;
-		notes->cap = cap;
-	}
+	if (vec_reserve((void **)&notes->v, &notes->cap, notes->n + 1, sizeof *notes->v) !=
+	    PARTA_OK)
+		return PARTA_ENOMEM;
 	notes->v[notes->n++] = (struct chatsync_note){chat, person, before, after};
 	return PARTA_OK;
 }

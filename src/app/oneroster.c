@@ -239,7 +239,7 @@ static int orimport_academic_year(int64_t now)
 static int orimport_load(struct orimport *im)
 {
 	struct db *db = im->app->db;
-	int rc = orstore_roster(db, im->org, &im->current);
+	int rc = rstore_roster_load(db, im->org, &im->current);
 	if (rc == PARTA_OK)
 		rc = orstore_sources(db, im->org, &im->sources, &im->nsources);
 	if (rc == PARTA_OK)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "vec.h"
 
 bool chatm_member(unsigned f)
 {
@@ -56,27 +57,12 @@ void chatplan_free(struct chatplan *plan)
 	memset(plan, 0, sizeof *plan);
 }
 
-static int chatplan_grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return PARTA_OK;
-	size_t ncap = *cap ? *cap * 2 : 64;
-	while (ncap < need)
-		ncap *= 2;
-	void *grown = realloc(*arr, ncap * elem);
-	if (grown == NULL)
-		return PARTA_ENOMEM;
-	*arr = grown;
-	*cap = ncap;
-	return PARTA_OK;
-}
-
 static int chatplan_change(struct chatplan *p, struct chatplan_item *item, int64_t person,
 			   unsigned before, unsigned after)
 {
 	if (before == after)
 		return PARTA_OK;
-	if (chatplan_grow((void **)&p->changes, &p->capchanges, p->nchanges + 1,
+	if (vec_reserve((void **)&p->changes, &p->capchanges, p->nchanges + 1,
 			  sizeof *p->changes) != PARTA_OK)
 		return PARTA_ENOMEM;
 	p->changes[p->nchanges++] = (struct chatplan_change){person, before, after};
@@ -117,7 +103,7 @@ static struct chatplan_item *chatplan_item(struct chatplan *p, enum chatplan_act
 					   int64_t chat_id, const struct chat_key *key,
 					   const struct chatrule_chat *want)
 {
-	if (chatplan_grow((void **)&p->items, &p->capitems, p->nitems + 1, sizeof *p->items) !=
+	if (vec_reserve((void **)&p->items, &p->capitems, p->nitems + 1, sizeof *p->items) !=
 	    PARTA_OK)
 		return NULL;
 	struct chatplan_item *item = &p->items[p->nitems++];

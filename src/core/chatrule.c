@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "vec.h"
 
 static const char *const chat_kind_names[CHAT_KINDS] = {"staff", "class", "parents", "subject",
 							 "other"};
@@ -212,26 +213,11 @@ static bool chatrule_employed(const struct chatrule_index *ix, int64_t person)
 
 /* ---- building the set ---- */
 
-static int chatrule_grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return PARTA_OK;
-	size_t ncap = *cap ? *cap * 2 : 64;
-	while (ncap < need)
-		ncap *= 2;
-	void *grown = realloc(*arr, ncap * elem);
-	if (grown == NULL)
-		return PARTA_ENOMEM;
-	*arr = grown;
-	*cap = ncap;
-	return PARTA_OK;
-}
-
 /* Opens a chat; members follow through chatrule_add until chatrule_close. */
 static struct chatrule_chat *chatrule_open(struct chatrule_set *set, struct chat_key key,
 					   int year)
 {
-	if (chatrule_grow((void **)&set->chats, &set->capchats, set->nchats + 1,
+	if (vec_reserve((void **)&set->chats, &set->capchats, set->nchats + 1,
 			  sizeof *set->chats) != PARTA_OK)
 		return NULL;
 	struct chatrule_chat *c = &set->chats[set->nchats++];
@@ -246,7 +232,7 @@ static int chatrule_add(struct chatrule_set *set, int64_t person, bool admin)
 {
 	if (person == 0)
 		return PARTA_OK;
-	if (chatrule_grow((void **)&set->members, &set->capmembers, set->nmembers + 1,
+	if (vec_reserve((void **)&set->members, &set->capmembers, set->nmembers + 1,
 			  sizeof *set->members) != PARTA_OK)
 		return PARTA_ENOMEM;
 	set->members[set->nmembers++] = (struct chatrule_member){person, admin};

@@ -1397,15 +1397,26 @@ static void or_guardian_pairs(struct or_state *st)
 {
 	bool keep = or_file(st, ONEROSTER_USERS) == NULL || st->p->delta[ONEROSTER_USERS];
 	const struct roster *cur = st->in->current;
-	struct hmap active;
+	struct hmap active, restated;
 	hmap_init(&active);
-	for (size_t i = 0; i < st->nusers; i++)
-		if (st->users[i].active)
-			or_put(st, &active, hmap_int(st->users[i].id, 0), st->users[i].role);
+	hmap_init(&restated);
+	for (size_t i = 0; i < st->nusers; i++) {
+		const struct or_user *u = &st->users[i];
+		if (u->active)
+			or_put(st, &active, hmap_int(u->id, 0), u->role);
+		/* A delta row restates its person's agents: a parent's row always (no agents: no
+		 * children), a student's when it names any (exports often leave them to parents). */
+		bool agents = u->agents != NULL && u->agents[0] != '\0';
+		if (u->in_file && (u->role == OR_PARENT || agents))
+			or_put(st, &restated, hmap_int(u->id, 0), 1);
+	}
 	for (size_t i = 0; keep && i < cur->nguardians; i++) {
 		const struct roster_guardian *g = &cur->guardians[i];
 		int64_t rp = 0, rs = 0;
 		bool sourced = or_sourced_person(st, g->parent) && or_sourced_person(st, g->student);
+		if (sourced && (hmap_get(&restated, hmap_int(g->parent, 0), NULL) ||
+				hmap_get(&restated, hmap_int(g->student, 0), NULL)))
+			continue; /* kept only if the restated agents name the pair (below) */
 		if (!sourced || (hmap_get(&active, hmap_int(g->parent, 0), &rp) && rp == OR_PARENT &&
 				 hmap_get(&active, hmap_int(g->student, 0), &rs) && rs == OR_STUDENT))
 			or_put(st, &st->tgt_guard, hmap_int(g->parent, g->student), 1);
@@ -1442,6 +1453,7 @@ static void or_guardian_pairs(struct or_state *st)
 		}
 	}
 	hmap_free(&active);
+	hmap_free(&restated);
 }
 
 static void or_guardian_orders(struct or_state *st)

@@ -7,27 +7,13 @@
 #include <string.h>
 
 #include "err.h"
+#include "vec.h"
 #include "utf8.h"
 
 /* ---- small helpers ---- */
 
-static int roster_reserve(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return PARTA_OK;
-	size_t ncap = *cap ? *cap * 2 : 16;
-	while (ncap < need)
-		ncap *= 2;
-	void *grown = realloc(*arr, ncap * elem);
-	if (grown == NULL)
-		return PARTA_ENOMEM;
-	*arr = grown;
-	*cap = ncap;
-	return PARTA_OK;
-}
-
 #define ROSTER_RESERVE(r, field, need)                                                          \
-	roster_reserve((void **)&(r)->field, &(r)->cap##field, (need), sizeof *(r)->field)
+	vec_reserve((void **)&(r)->field, &(r)->cap##field, (need), sizeof *(r)->field)
 
 __attribute__((format(printf, 4, 5))) static int roster_fail(char *why, size_t whylen, int err,
 								  const char *fmt, ...)

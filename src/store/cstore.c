@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../core/err.h"
+#include "../core/vec.h"
 #include "../core/terms.h"
 
 static int cstore_step_done(sqlite3_stmt *st)
@@ -12,21 +13,6 @@ static int cstore_step_done(sqlite3_stmt *st)
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? PARTA_OK : PARTA_EIO;
-}
-
-static int cstore_grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return PARTA_OK;
-	size_t ncap = *cap ? *cap * 2 : 64;
-	while (ncap < need)
-		ncap *= 2;
-	void *grown = realloc(*arr, ncap * elem);
-	if (grown == NULL)
-		return PARTA_ENOMEM;
-	*arr = grown;
-	*cap = ncap;
-	return PARTA_OK;
 }
 
 /* ---- the organisation ---- */
@@ -189,7 +175,7 @@ static int cstore_actual_rows(sqlite3_stmt *st, struct cstore_actual *a)
 		int64_t id = sqlite3_column_int64(st, 0);
 		struct chatplan_stored *c = a->nchats ? &a->chats[a->nchats - 1] : NULL;
 		if (c == NULL || c->id != id) {
-			if (cstore_grow((void **)&a->chats, &a->capchats, a->nchats + 1,
+			if (vec_reserve((void **)&a->chats, &a->capchats, a->nchats + 1,
 					sizeof *a->chats) != PARTA_OK) {
 				rc = PARTA_ENOMEM;
 				break;
@@ -209,7 +195,7 @@ static int cstore_actual_rows(sqlite3_stmt *st, struct cstore_actual *a)
 		}
 		if (sqlite3_column_type(st, 5) == SQLITE_NULL)
 			continue;
-		if (cstore_grow((void **)&a->rows, &a->caprows, a->nrows + 1, sizeof *a->rows) !=
+		if (vec_reserve((void **)&a->rows, &a->caprows, a->nrows + 1, sizeof *a->rows) !=
 		    PARTA_OK) {
 			rc = PARTA_ENOMEM;
 			break;

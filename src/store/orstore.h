@@ -19,8 +19,6 @@ int orstore_sources(struct db *db, int64_t org, struct oneroster_source **out, s
 int orstore_source_put(struct db *db, int64_t org, enum oneroster_kind kind,
 		       const char *source_id, int64_t local_id);
 
-/* The materialized roster of `org` (initialized here; roster_free it, also on failure). */
-int orstore_roster(struct db *db, int64_t org, struct roster *out);
 
 /* The organisation's subjects as name → id, in one allocation freed with free(*out). */
 int orstore_subjects(struct db *db, int64_t org, struct oneroster_named **out, size_t *n);

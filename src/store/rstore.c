@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../core/err.h"
+#include "../core/vec.h"
 
 static int rstore_done(sqlite3_stmt *st)
 {
@@ -445,23 +446,8 @@ int rstore_apply_changes(struct db *db, int64_t org, const struct roster_changes
 	return rc;
 }
 
-static int rstore_grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return PARTA_OK;
-	size_t ncap = *cap ? *cap * 2 : 64;
-	while (ncap < need)
-		ncap *= 2;
-	void *grown = realloc(*arr, ncap * elem);
-	if (grown == NULL)
-		return PARTA_ENOMEM;
-	*arr = grown;
-	*cap = ncap;
-	return PARTA_OK;
-}
-
 #define RSTORE_PUSH(r, field) \
-	rstore_grow((void **)&(r)->field, &(r)->cap##field, (r)->n##field + 1, sizeof *(r)->field)
+	vec_reserve((void **)&(r)->field, &(r)->cap##field, (r)->n##field + 1, sizeof *(r)->field)
 
 /* Steps `st` (bound to org) and hands each row to `row`; PARTA_EIO on a step error. */
 static int rstore_each(sqlite3_stmt *st, int64_t org, struct roster *r,

@@ -400,6 +400,54 @@ static void test_delta_with_tobedeleted(void **state)
 	world_free(&w);
 }
 
+/* A delta row restates its person's agents: a parent's row lists exactly their children; a
+ * student's row that names agents lists exactly their parents; rows not in the delta keep
+ * theirs. */
+static void test_delta_restates_agents(void **state)
+{
+	(void)state;
+	struct world w;
+	world_init(&w);
+	struct oneroster_plan p;
+	import_set(&w, &p);
+	oneroster_plan_free(&p);
+	world_files_free(&w);
+	int64_t s1 = local(&w, ONEROSTER_USER, "s1"), s2 = local(&w, ONEROSTER_USER, "s2"),
+		p1 = local(&w, ONEROSTER_USER, "p1"), p2 = local(&w, ONEROSTER_USER, "p2");
+	assert_true(roster_is_guardian(&w.roster, p1, s1));
+	world_file(&w, ONEROSTER_MANIFEST,
+		   "propertyName,value\nmanifest.version,1.0\noneroster.version,1.1\n"
+		   "file.users,delta\n");
+	world_file(&w, ONEROSTER_USERS,
+		   "sourcedId,status,dateLastModified,enabledUser,role,givenName,familyName,"
+		   "agentSourcedIds\n"
+		   "p1,active,2026-10-01,true,parent,Ольга,Козлова,s2\n");
+	char why[200] = "";
+	assert_int_equal(world_plan(&w, &p, why, sizeof why), PARTA_OK);
+	assert_int_equal(p.counts.guardians_removed, 1);
+	assert_int_equal(p.counts.guardians_added, 0);
+	world_apply(&w, &p);
+	oneroster_plan_free(&p);
+	assert_false(roster_is_guardian(&w.roster, p1, s1));
+	assert_true(roster_is_guardian(&w.roster, p1, s2));
+	assert_true(roster_is_guardian(&w.roster, p2, s2));
+	world_files_free(&w);
+	world_file(&w, ONEROSTER_MANIFEST,
+		   "propertyName,value\nmanifest.version,1.0\noneroster.version,1.1\n"
+		   "file.users,delta\n");
+	world_file(&w, ONEROSTER_USERS,
+		   "sourcedId,status,dateLastModified,enabledUser,role,givenName,familyName,"
+		   "agentSourcedIds\n"
+		   "s2,active,2026-10-02,true,student,Вера,Козлова,p2\n");
+	assert_int_equal(world_plan(&w, &p, why, sizeof why), PARTA_OK);
+	assert_int_equal(p.counts.guardians_removed, 1);
+	world_apply(&w, &p);
+	oneroster_plan_free(&p);
+	assert_false(roster_is_guardian(&w.roster, p1, s2));
+	assert_true(roster_is_guardian(&w.roster, p2, s2));
+	world_free(&w);
+}
+
 static void test_truncated_bulk_withdraws_and_dismisses(void **state)
 {
 	(void)state;
@@ -508,6 +556,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bulk_import),
 		cmocka_unit_test(test_delta_with_tobedeleted),
+		cmocka_unit_test(test_delta_restates_agents),
 		cmocka_unit_test(test_truncated_bulk_withdraws_and_dismisses),
 		cmocka_unit_test(test_oneroster_12_roles),
 		cmocka_unit_test(test_fatal_errors),
