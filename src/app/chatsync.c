@@ -19,10 +19,9 @@ void chatsync_notes_free(struct chatsync_notes *notes)
 	memset(notes, 0, sizeof *notes);
 }
 
-static int chatsync_note(struct app *app, struct chatsync_notes *notes, int64_t chat,
-			 int64_t person, unsigned before, unsigned after)
+static int chatsync_note(struct chatsync_notes *notes, int64_t chat, int64_t person,
+			 unsigned before, unsigned after)
 {
-	(void)app;
 	if (notes == NULL ||
 	    (chatm_member(before) == chatm_member(after) && chatm_admin(before) == chatm_admin(after)))
 		return PARTA_OK;
@@ -55,7 +54,7 @@ static int chatsync_apply_item(struct app *app, int64_t org, const struct chatpl
 	int rc = cstore_apply_item(app->db, org, plan, i, app_now(app), chat);
 	const struct chatplan_item *it = &plan->items[i];
 	for (size_t k = it->first; k < it->first + it->n && rc == PARTA_OK; k++)
-		rc = chatsync_note(app, notes, *chat, plan->changes[k].person,
+		rc = chatsync_note(notes, *chat, plan->changes[k].person,
 				   plan->changes[k].before, plan->changes[k].after);
 	return rc;
 }
@@ -257,7 +256,7 @@ static int chatsync_by_hand_tx(struct app *app, int64_t org, int64_t chat, int64
 		return PARTA_OK;
 	rc = cstore_member_set(app->db, chat, person, after);
 	if (rc == PARTA_OK)
-		rc = chatsync_note(app, notes, chat, person, before, after);
+		rc = chatsync_note(notes, chat, person, before, after);
 	return rc;
 }
 
@@ -304,7 +303,7 @@ static int chatsync_delete_tx(struct app *app, int64_t org, int64_t chat,
 		unsigned flags = (unsigned)json_integer_value(json_object_get(m, "flags"));
 		int64_t person = json_integer_value(json_object_get(m, "person_id"));
 		if (rc == PARTA_OK)
-			rc = chatsync_note(app, notes, chat, person, flags, 0);
+			rc = chatsync_note(notes, chat, person, flags, 0);
 	}
 	json_decref(members);
 	return rc == PARTA_OK ? cstore_delete(app->db, org, chat) : rc;
