@@ -61,6 +61,14 @@ int api_chat_member_remove(struct srv *srv, struct http_req *req, const struct a
 int api_chat_admin_add(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_chat_admin_remove(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_chat_delete(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_link_status(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_link_start(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_link_send_code(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_link_code(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_link_password(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_link_confirm(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_link_about(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_link_delete(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_load_chat(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 
 #endif

@@ -28,6 +28,7 @@ int app_init(struct app *app, struct db *db, struct app_limits limits, bool test
 	app->limits = limits;
 	app->test_mode = test_mode;
 	app->clock_base = test_mode ? (int64_t)time(NULL) : 0;
+	randombytes_buf(app->code_key, sizeof app->code_key);
 	char random_password[33];
 	unsigned char raw[16];
 	randombytes_buf(raw, sizeof raw);

@@ -41,6 +41,9 @@ struct app {
 	/* A valid argon2id hash of a random password, verified against when a login names no
 	 * account, so that an unknown login costs the same time as a wrong password. */
 	char dummy_hash[129];
+	/* Keys the hashes of one-time SMS codes (random per process: a restart voids the codes
+	 * in flight, which live five minutes anyway). */
+	unsigned char code_key[32];
 };
 
 /* Default limits: idle 12 h, absolute 14 days, 5 per login and 20 per address in 15 minutes. */

@@ -325,6 +325,30 @@ int chatsync_delete(struct app *app, int64_t org, int64_t chat)
 	return rc;
 }
 
+int chatsync_mark_linked(struct app *app, int64_t org, int64_t person, bool linked,
+			 json_t **chats)
+{
+	return cstore_person_link(app->db, org, person, linked, chats);
+}
+
+void chatsync_publish_linked(struct app *app, int64_t person, bool linked, json_t *chats)
+{
+	size_t i;
+	json_t *id;
+	json_array_foreach(chats, i, id)
+	{
+		if (app->publish == NULL)
+			break;
+		json_t *msg = json_pack("{s:s,s:O,s:b,s:b}", "type", "chat.member", "chat_id", id,
+					"member", linked, "linked", linked);
+		char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
+		if (text != NULL)
+			app->publish(app->publish_ctx, person, text);
+		free(text);
+		json_decref(msg);
+	}
+}
+
 int chatsync_set_linked(struct app *app, int64_t org, int64_t person, bool linked,
 			json_t **chats)
 {
@@ -332,25 +356,12 @@ int chatsync_set_linked(struct app *app, int64_t org, int64_t person, bool linke
 	int rc = db_begin(app->db);
 	if (rc != PARTA_OK)
 		return rc;
-	rc = cstore_person_link(app->db, org, person, linked, &ids);
+	rc = chatsync_mark_linked(app, org, person, linked, &ids);
 	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
 	if (rc != PARTA_OK)
 		return rc;
 	/* Their chats appear (or go) in the messenger at once. */
-	size_t i;
-	json_t *id;
-	json_array_foreach(ids, i, id)
-	{
-		if (app->publish == NULL)
-			break;
-		json_t *msg = json_pack("{s:s,s:O,s:b}", "type", "chat.member", "chat_id", id,
-					"member", linked);
-		char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
-		if (text != NULL)
-			app->publish(app->publish_ctx, person, text);
-		free(text);
-		json_decref(msg);
-	}
+	chatsync_publish_linked(app, person, linked, ids);
 	if (chats != NULL)
 		*chats = ids;
 	else

@@ -75,6 +75,11 @@ int chatsync_delete(struct app *app, int64_t org, int64_t chat);
  * ids of their chats. */
 int chatsync_set_linked(struct app *app, int64_t org, int64_t person, bool linked,
 			json_t **chats);
+/* The same in the caller's transaction (the link itself is written there too), and the
+ * notes for after its commit: {"type":"chat.member","chat_id","member","linked"} per chat. */
+int chatsync_mark_linked(struct app *app, int64_t org, int64_t person, bool linked,
+			 json_t **chats);
+void chatsync_publish_linked(struct app *app, int64_t person, bool linked, json_t *chats);
 
 /* The subject chat of a teaching load, created with its rule members when missing (paragraf:
  * on the first video call of the load). In its own transaction. */

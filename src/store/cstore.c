@@ -470,7 +470,8 @@ int cstore_members(struct db *db, int64_t org, int64_t chat, bool all_rows, json
 	int rc = db_rows_json(
 		db,
 		"SELECT m.person_id, trim(p.surname || ' ' || p.first_name || ' ' || p.patronymic) "
-		"AS name, m.flags, p.linked = 0 AS pending, (SELECT o.profile = 'bars' AND "
+		"AS name, m.flags, p.linked = 0 AS pending, p.linked = 1 AND EXISTS (SELECT 1 "
+		"FROM staff s WHERE s.person_id = m.person_id) AS verified, (SELECT o.profile = 'bars' AND "
 		"o.chats_admin_id = m.person_id FROM orgs o WHERE o.id = c.org_id) AS chats_admin FROM chat_members m JOIN chats c ON c.id = m.chat_id "
 		"JOIN persons p ON p.id = m.person_id WHERE c.org_id = ?1 AND m.chat_id = ?2 "
 		"AND (?3 OR " CSTORE_MEMBER_SQL ") ORDER BY p.surname, p.first_name, p.id",
@@ -494,6 +495,9 @@ int cstore_members(struct db *db, int64_t org, int64_t chat, bool all_rows, json
 		json_object_set_new(row, "admin", json_boolean(chatm_admin(f)));
 		json_object_set_new(row, "pending", json_boolean(chatm_member(f) &&
 			json_integer_value(json_object_get(row, "pending"))));
+		/* A linked employee is verified staff (the «шапочка» mark, SPEC §2). */
+		json_object_set_new(row, "verified",
+				    json_boolean(json_integer_value(json_object_get(row, "verified"))));
 	}
 	return PARTA_OK;
 }

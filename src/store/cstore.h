@@ -70,9 +70,9 @@ int cstore_delete(struct db *db, int64_t org, int64_t chat);
 /* The organisation's chats: [{"id","kind","name","class_id","load_id","subject_id","year",
  * "is_default","archived","members","pending","admins":[names]}], by kind and name. */
 int cstore_list(struct db *db, int64_t org, json_t **out);
-/* One chat's rows: [{"person_id","name","flags","member","admin","pending","origin"}] by
- * surname, origin being rule, chats_admin (bars), manual or excluded; only members unless
- * `all_rows`. */
+/* One chat's rows: [{"person_id","name","flags","member","admin","pending","verified",
+ * "origin"}] by surname, origin being rule, chats_admin (bars), manual or excluded; verified:
+ * a linked employee. Only members unless `all_rows`. */
 int cstore_members(struct db *db, int64_t org, int64_t chat, bool all_rows, json_t **out);
 /* One chat as in cstore_list; PARTA_ENOTFOUND when it is not the organisation's. */
 int cstore_chat(struct db *db, int64_t org, int64_t chat, json_t **out);

@@ -199,6 +199,34 @@ const struct migration migrations[] = {
 	 /* Bumped by every write of the materialized roster: a cached copy is current while
 	  * its version matches (app/rcache.h). */
 	 "ALTER TABLE orgs ADD COLUMN roster_version INTEGER NOT NULL DEFAULT 0;"},
+	{9,
+	 /* Messenger profiles (SPEC §2): one per phone, linked to at most one account per
+	  * organisation; the link flow's current step behind a token; one-time SMS codes, kept
+	  * hashed, counted for the rate limits. */
+	 "CREATE TABLE profiles ("
+	 "  id INTEGER PRIMARY KEY, phone TEXT NOT NULL UNIQUE,"
+	 "  surname TEXT NOT NULL, first_name TEXT NOT NULL, patronymic TEXT NOT NULL DEFAULT '',"
+	 "  birth_date TEXT NOT NULL DEFAULT '',"
+	 "  gender TEXT NOT NULL DEFAULT '' CHECK (gender IN ('', 'm', 'f')),"
+	 "  pw_hash TEXT, created_at INTEGER NOT NULL"
+	 ");"
+	 "ALTER TABLE accounts ADD COLUMN profile_id INTEGER REFERENCES profiles(id);"
+	 "CREATE UNIQUE INDEX accounts_org_profile ON accounts(org_id, profile_id)"
+	 "  WHERE profile_id IS NOT NULL;"
+	 "CREATE TABLE link_flows ("
+	 "  token_hash BLOB PRIMARY KEY,"
+	 "  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	 "  step TEXT NOT NULL, phone TEXT NOT NULL, profile_id INTEGER REFERENCES profiles(id),"
+	 "  has_password INTEGER NOT NULL, expires_at INTEGER NOT NULL"
+	 ");"
+	 "CREATE INDEX link_flows_account ON link_flows(account_id);"
+	 "CREATE TABLE sms_codes ("
+	 "  id INTEGER PRIMARY KEY, phone TEXT NOT NULL, addr TEXT NOT NULL,"
+	 "  code_hash BLOB NOT NULL, created_at INTEGER NOT NULL,"
+	 "  attempts INTEGER NOT NULL DEFAULT 0, used INTEGER NOT NULL DEFAULT 0"
+	 ");"
+	 "CREATE INDEX sms_codes_phone ON sms_codes(phone, created_at);"
+	 "CREATE INDEX sms_codes_addr ON sms_codes(addr, created_at);"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];
