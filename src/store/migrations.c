@@ -199,6 +199,16 @@ const struct migration migrations[] = {
 	 /* Bumped by every write of the materialized roster: a cached copy is current while
 	  * its version matches (app/rcache.h). */
 	 "ALTER TABLE orgs ADD COLUMN roster_version INTEGER NOT NULL DEFAULT 0;"},
+	{10,
+	 /* The development SMS inbox ([sms] gateway = dev, app/sms.h): what would have been
+	  * sent, readable at GET /api/v1/dev/sms in demo and test mode only. */
+	 "CREATE TABLE sms_outbox ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  phone TEXT NOT NULL,"
+	 "  text TEXT NOT NULL,"
+	 "  created_at INTEGER NOT NULL"
+	 ");"
+	 "CREATE INDEX sms_outbox_phone ON sms_outbox(phone, id);"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];
