@@ -34,6 +34,14 @@ test('with the dev gateway and --test-mode the inbox lists messages by phone, ne
     assert.equal(bad.status, 422);
     assert.equal((await bad.json()).error.code, 'validation');
     assert.match(srv.output().stderr, /mod=sms gateway backend=dev/);
+
+    // The page that reads the inbox: static, its script from a file (CSP-clean).
+    const page = await fetch(srv.url + '/dev-sms.html');
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /<script type="module" src="\/dev-sms\.js"><\/script>/);
+    assert.doesNotMatch(html, /<script>|style=|onclick=/);
+    assert.equal((await fetch(srv.url + '/dev-sms.js')).status, 200);
   } finally {
     await srv.stop();
   }
