@@ -6,7 +6,7 @@
 #   make soak     the chat-sync differential test at full size (10,000 histories per profile)
 
 CC := gcc
-PKGS := libwebsockets jansson sqlite3 libsodium inih libzip
+PKGS := libwebsockets jansson sqlite3 libsodium inih libzip libcurl
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 BASE_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) -g -MMD -MP
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))

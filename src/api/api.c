@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../app/sms.h"
 #include "../core/err.h"
 #include "../net/route.h"
 #include "../net/static.h"
@@ -14,6 +15,7 @@ enum api_access {
 	API_SESSION,  /* any logged-in account */
 	API_LOOPBACK, /* requests from this machine only (operators' scrapers) */
 	API_TESTMODE, /* only when the server runs with --test-mode */
+	API_DEV_SMS,  /* anyone, only while the SMS gateway is the dev inbox (demo, test mode) */
 	API_ORG_ADMIN, /* an administrator of the organisation named by {org} */
 };
 
@@ -41,6 +43,7 @@ static const struct api_route api_routes[] = {
 	{HTTP_POST, "/api/v1/me/link/about", api_link_about, API_SESSION},
 	{HTTP_GET, "/api/v1/ws", api_ws_plain_get, API_SESSION},
 	{HTTP_POST, "/api/v1/test/clock", api_test_clock, API_TESTMODE},
+	{HTTP_GET, "/api/v1/dev/sms", api_dev_sms, API_DEV_SMS},
 	{HTTP_GET, "/api/v1/orgs/{org}", api_org_get, API_ORG_ADMIN},
 	{HTTP_PATCH, "/api/v1/orgs/{org}", api_org_update, API_ORG_ADMIN},
 	{HTTP_GET, "/api/v1/orgs/{org}/persons", api_persons_list, API_ORG_ADMIN},
@@ -160,6 +163,12 @@ static int api_call(struct srv *srv, struct http_req *req, const struct api_rout
 		return r->handler(srv, req, NULL);
 	case API_TESTMODE:
 		if (!srv_app(srv)->test_mode) {
+			http_error(&req->resp, PARTA_ENOTFOUND, "not_found", "Ресурс не найден");
+			return API_DONE;
+		}
+		return r->handler(srv, req, NULL);
+	case API_DEV_SMS:
+		if (sms_gateway_backend(srv_app(srv)->sms) != SMS_BACKEND_DEV) {
 			http_error(&req->resp, PARTA_ENOTFOUND, "not_found", "Ресурс не найден");
 			return API_DONE;
 		}

@@ -16,6 +16,8 @@ int api_healthz(struct srv *srv, struct http_req *req, const struct auth_ctx *wh
 int api_metrics(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_test_clock(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_ws_plain_get(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+/* The development SMS inbox (dev_api.c). */
+int api_dev_sms(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 
 int api_login(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_logout(struct srv *srv, struct http_req *req, const struct auth_ctx *who);

@@ -10,6 +10,8 @@
 
 #include "../store/db.h"
 
+struct sms_gateway;
+
 struct app_limits {
 	int64_t session_idle_ttl; /* seconds a session survives without use */
 	int64_t session_abs_ttl;  /* seconds a session lives at most */
@@ -38,6 +40,10 @@ struct app {
 	struct chatjob *chat_jobs;
 	/* Rosters of recently changed organisations (app/rcache.h). */
 	struct rcache *rosters;
+	/* The SMS gateway (app/sms.h), opened by the command for serve and demo after app_init
+	 * and closed by it after app_close; NULL in the other commands and in unit tests (then
+	 * sms_gateway_backend() is SMS_BACKEND_NONE). The app does not own it. */
+	struct sms_gateway *sms;
 	/* A valid argon2id hash of a random password, verified against when a login names no
 	 * account, so that an unknown login costs the same time as a wrong password. */
 	char dummy_hash[129];

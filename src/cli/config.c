@@ -8,7 +8,7 @@
 
 #include "../core/err.h"
 
-enum config_kind { CFG_TEXT, CFG_SIZE, CFG_SECONDS, CFG_BOOL, CFG_LISTEN, CFG_LEVEL };
+enum config_kind { CFG_TEXT, CFG_SIZE, CFG_SECONDS, CFG_BOOL, CFG_LISTEN, CFG_LEVEL, CFG_GATEWAY };
 
 struct config_option {
 	const char *section, *key;
@@ -39,6 +39,13 @@ static const struct config_option config_options[] = {
 	{"websocket", "max_message", CFG_SIZE, CFG_FIELD(srv.ws_max_message), 128, 16 << 20, "largest incoming WebSocket message in bytes (closed with 1009 above)", "65536"},
 	{"websocket", "queue_cap", CFG_SIZE, CFG_FIELD(srv.ws_queue_cap), 1024, 1LL << 30, "bytes queued to one WebSocket before it is closed as a slow consumer (1008)", "1048576"},
 	{"websocket", "ping_interval", CFG_SECONDS, CFG_FIELD(srv.ws_ping_secs), 1, 3600, "idle seconds before a ping; as many again without an answer closes", "30"},
+	{"sms", "gateway", CFG_GATEWAY, CFG_FIELD(sms.backend), 0, 0, "where SMS codes go: `none`, `dev` (an inbox at `GET /api/v1/dev/sms`, without a session: only with `parta demo`, where it is the default, or `--test-mode`) or `http`", "none"},
+	{"sms", "url", CFG_TEXT, CFG_FIELD(sms.url), 0, 0, "the http gateway's address (http:// or https://); one POST per message", ""},
+	{"sms", "body_template", CFG_TEXT, CFG_FIELD(sms.body_template), 0, 0, "the POST body; `{phone}` and `{text}` are replaced, JSON-escaped for application/json, percent-encoded for application/x-www-form-urlencoded", "{\"phone\":\"{phone}\",\"text\":\"{text}\"}"},
+	{"sms", "content_type", CFG_TEXT, CFG_FIELD(sms.content_type), 0, 0, "the Content-Type of the POST", "application/json"},
+	{"sms", "auth_header", CFG_TEXT, CFG_FIELD(sms.auth_header), 0, 0, "one header sent as is, e.g. `Authorization: Bearer …` (never logged)", ""},
+	{"sms", "timeout_ms", CFG_SIZE, CFG_FIELD(sms.timeout_ms), 100, 60000, "milliseconds one message may take, retries included", "5000"},
+	{"sms", "retries", CFG_SIZE, CFG_FIELD(sms.retries), 0, 5, "retries after a network error or a 5xx answer (2xx is success)", "2"},
 };
 
 #define CONFIG_NOPTIONS (sizeof config_options / sizeof config_options[0])
@@ -48,6 +55,7 @@ void config_defaults(struct config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 	cfg->srv = srv_config_default();
 	cfg->limits = app_limits_default();
+	cfg->sms = sms_config_default();
 	snprintf(cfg->db_path, sizeof cfg->db_path, "var/parta.db");
 	cfg->log_level = LOG_INFO;
 }
@@ -100,6 +108,8 @@ static int config_apply(struct config *cfg, const struct config_option *o, const
 		return config_listen(cfg, value);
 	case CFG_LEVEL:
 		return log_level_parse(value, (enum log_level *)(void *)field);
+	case CFG_GATEWAY:
+		return sms_backend_parse(value, (enum sms_backend *)(void *)field) == PARTA_OK ? 0 : -1;
 	case CFG_BOOL:
 		if (strcmp(value, "true") == 0 || strcmp(value, "1") == 0 || strcmp(value, "yes") == 0)
 			*(bool *)(void *)field = true;
@@ -135,6 +145,9 @@ int config_set(struct config *cfg, const char *section, const char *key, const c
 			if (o->kind == CFG_SIZE || o->kind == CFG_SECONDS)
 				snprintf(err, errlen, "%s.%s: bad value \"%s\" (a whole number %lld..%lld)",
 					 section, key, value, o->min, o->max);
+			else if (o->kind == CFG_GATEWAY)
+				snprintf(err, errlen, "%s.%s: bad value \"%s\" (none, dev or http)",
+					 section, key, value);
 			else
 				snprintf(err, errlen, "%s.%s: bad value \"%s\"", section, key, value);
 			return PARTA_EVALIDATION;
@@ -212,7 +225,8 @@ void config_print_reference(FILE *out)
 		const struct config_option *o = &config_options[i];
 		char name[96];
 		config_env_name(o, name, sizeof name);
-		fprintf(out, "| `[%s] %s` | `%s` | `%s` | %s |\n", o->section, o->key, name, o->def,
-			o->help);
+		/* An option without a default shows an empty cell. */
+		fprintf(out, "| `[%s] %s` | `%s` | %s%s%s | %s |\n", o->section, o->key, name,
+			o->def[0] ? "`" : "", o->def, o->def[0] ? "`" : "", o->help);
 	}
 }

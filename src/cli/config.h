@@ -10,12 +10,14 @@
 #include <stdio.h>
 
 #include "../app/app.h"
+#include "../app/sms.h"
 #include "../net/server.h"
 #include "../util/log.h"
 
 struct config {
 	struct srv_config srv;
 	struct app_limits limits;
+	struct sms_config sms;
 	char db_path[1024];
 	enum log_level log_level;
 	bool test_mode;

@@ -1,4 +1,5 @@
 /* main.c — the `parta` command: serve, demo, initdb, user add|passwd, check-db. */
+#include <curl/curl.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "../app/chatsync.h"
 #include "../app/demo.h"
 #include "../app/oneroster.h"
+#include "../app/sms.h"
 #include "../core/chatplan.h"
 #include "../core/err.h"
 #include "../net/server.h"
@@ -515,6 +517,8 @@ static int main_serve(const struct config *cfg, struct app *app, bool demo)
 		return 1;
 	}
 	main_server = srv;
+	log_msg(LOG_INFO, "sms", "gateway backend=%s",
+		sms_backend_name(sms_gateway_backend(app->sms)));
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = main_on_signal;
@@ -531,6 +535,36 @@ static int main_serve(const struct config *cfg, struct app *app, bool demo)
 	main_server = NULL;
 	log_msg(LOG_INFO, "server", "stopped");
 	return rc == PARTA_OK ? 0 : 1;
+}
+
+/* For serve and demo: libcurl, once, before any thread exists; then the SMS gateway. The dev
+ * inbox shows codes to anyone who asks, so a production `serve` refuses it. */
+static int main_open_sms(const struct config *cfg, bool demo, struct sms_gateway **out)
+{
+	if (cfg->sms.backend == SMS_BACKEND_DEV && !demo && !cfg->test_mode) {
+		fputs("parta: [sms] gateway = dev only with demo or --test-mode\n", stderr);
+		return -1;
+	}
+	CURLcode cc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (cc != CURLE_OK) {
+		fprintf(stderr, "parta: cannot initialise libcurl: %s\n", curl_easy_strerror(cc));
+		return -1;
+	}
+	char err[256];
+	if (sms_gateway_open(&cfg->sms, err, sizeof err, out) != PARTA_OK) {
+		fprintf(stderr, "parta: %s\n", err);
+		curl_global_cleanup();
+		return -1;
+	}
+	return 0;
+}
+
+static void main_close_sms(struct sms_gateway *sms)
+{
+	if (sms == NULL)
+		return;
+	sms_gateway_close(sms);
+	curl_global_cleanup();
 }
 
 int main(int argc, char **argv)
@@ -553,8 +587,11 @@ int main(int argc, char **argv)
 	config_defaults(&cfg);
 	struct main_args args = {0};
 	bool demo = argc > 1 && strcmp(argv[1], "demo") == 0;
-	if (demo)
+	if (demo) {
 		snprintf(cfg.db_path, sizeof cfg.db_path, "var/demo.db");
+		/* The demo shows the codes it "sends" in its inbox unless told otherwise. */
+		cfg.sms.backend = SMS_BACKEND_DEV;
+	}
 	if (main_parse(argc, argv, &cfg, &args) != 0)
 		return 2;
 	if (args.command == NULL) {
@@ -570,11 +607,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "parta: unknown command %s (see parta --help)\n", args.command);
 		return 2;
 	}
+	bool serving = demo || strcmp(args.command, "serve") == 0;
+	struct sms_gateway *sms = NULL;
+	if (serving && main_open_sms(&cfg, demo, &sms) != 0)
+		return 1;
 	struct db *db = NULL;
 	struct app app;
-	if (main_open(&cfg, &db, &app) != 0)
+	if (main_open(&cfg, &db, &app) != 0) {
+		main_close_sms(sms);
 		return 1;
+	}
 	app.db_path = cfg.db_path;
+	app.sms = sms;
 	int rc = 0;
 	if (strcmp(args.command, "initdb") == 0) {
 		printf("database %s at schema version %d\n", cfg.db_path, db_schema_version(db));
@@ -599,5 +643,6 @@ int main(int argc, char **argv)
 	}
 	app_close(&app);
 	db_close(db);
+	main_close_sms(sms);
 	return rc;
 }

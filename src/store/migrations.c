@@ -227,6 +227,16 @@ const struct migration migrations[] = {
 	 ");"
 	 "CREATE INDEX sms_codes_phone ON sms_codes(phone, created_at);"
 	 "CREATE INDEX sms_codes_addr ON sms_codes(addr, created_at);"},
+	{10,
+	 /* The development SMS inbox ([sms] gateway = dev, app/sms.h): what would have been
+	  * sent, readable at GET /api/v1/dev/sms in demo and test mode only. */
+	 "CREATE TABLE sms_outbox ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  phone TEXT NOT NULL,"
+	 "  text TEXT NOT NULL,"
+	 "  created_at INTEGER NOT NULL"
+	 ");"
+	 "CREATE INDEX sms_outbox_phone ON sms_outbox(phone, id);"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

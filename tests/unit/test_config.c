@@ -35,6 +35,13 @@ static void assert_config_equal(const struct config *a, const struct config *b)
 	assert_string_equal(a->db_path, b->db_path);
 	assert_int_equal(a->log_level, b->log_level);
 	assert_int_equal(a->test_mode, b->test_mode);
+	assert_int_equal(a->sms.backend, b->sms.backend);
+	assert_string_equal(a->sms.url, b->sms.url);
+	assert_string_equal(a->sms.body_template, b->sms.body_template);
+	assert_string_equal(a->sms.content_type, b->sms.content_type);
+	assert_string_equal(a->sms.auth_header, b->sms.auth_header);
+	assert_int_equal(a->sms.timeout_ms, b->sms.timeout_ms);
+	assert_int_equal(a->sms.retries, b->sms.retries);
 }
 
 /* Every variable config_load_env reads: cleared so that the caller's environment cannot
@@ -46,6 +53,9 @@ static const char *const config_env_names[] = {
 	"PARTA_SESSION_ABSOLUTE_TTL",   "PARTA_LOGIN_FAIL_LIMIT_LOGIN",
 	"PARTA_LOGIN_FAIL_LIMIT_ADDR",  "PARTA_LOGIN_FAIL_WINDOW",   "PARTA_WEBSOCKET_MAX_MESSAGE",
 	"PARTA_WEBSOCKET_QUEUE_CAP",    "PARTA_WEBSOCKET_PING_INTERVAL",
+	"PARTA_SMS_GATEWAY",            "PARTA_SMS_URL",             "PARTA_SMS_BODY_TEMPLATE",
+	"PARTA_SMS_CONTENT_TYPE",       "PARTA_SMS_AUTH_HEADER",     "PARTA_SMS_TIMEOUT_MS",
+	"PARTA_SMS_RETRIES",
 };
 
 static void env_clear(void)
@@ -78,12 +88,19 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.limits.login_fail_limit, 5);
 	assert_int_equal(cfg.limits.addr_fail_limit, 20);
 	assert_int_equal(cfg.limits.login_fail_window, 900);
+	assert_int_equal(cfg.sms.backend, SMS_BACKEND_NONE);
+	assert_string_equal(cfg.sms.url, "");
+	assert_string_equal(cfg.sms.body_template, "{\"phone\":\"{phone}\",\"text\":\"{text}\"}");
+	assert_string_equal(cfg.sms.content_type, "application/json");
+	assert_string_equal(cfg.sms.auth_header, "");
+	assert_int_equal(cfg.sms.timeout_ms, 5000);
+	assert_int_equal(cfg.sms.retries, 2);
 }
 
 /* config_set accepts good values and refuses bad ones with PARTA_EVALIDATION, leaving the
  * option unchanged; unknown options are PARTA_ENOTFOUND. `check` verifies the effect. */
 enum check { NONE, HOST_PORT, BODY, WORKERS, SECURE, LEVEL, IDLE, WINDOW, PING, LOGIN_LIMIT,
-	     WEB, DBPATH, QUEUE };
+	     WEB, DBPATH, QUEUE, GATEWAY, SMS_URL, SMS_TIMEOUT, SMS_RETRIES };
 
 static void test_set_table(void **state)
 {
@@ -151,6 +168,20 @@ static void test_set_table(void **state)
 		{"websocket", "ping_interval", "0", PARTA_EVALIDATION, PING, NULL, 30},
 		{"websocket", "queue_cap", "1073741824", PARTA_OK, QUEUE, NULL, 1073741824LL},
 		{"websocket", "queue_cap", "1023", PARTA_EVALIDATION, QUEUE, NULL, 1048576},
+		{"sms", "gateway", "dev", PARTA_OK, GATEWAY, NULL, SMS_BACKEND_DEV},
+		{"sms", "gateway", "http", PARTA_OK, GATEWAY, NULL, SMS_BACKEND_HTTP},
+		{"sms", "gateway", "none", PARTA_OK, GATEWAY, NULL, SMS_BACKEND_NONE},
+		{"sms", "gateway", "smsc", PARTA_EVALIDATION, GATEWAY, NULL, SMS_BACKEND_NONE},
+		{"sms", "gateway", "", PARTA_EVALIDATION, GATEWAY, NULL, SMS_BACKEND_NONE},
+		{"sms", "url", "https://sms.example/api", PARTA_OK, SMS_URL, "https://sms.example/api", 0},
+		{"sms", "timeout_ms", "100", PARTA_OK, SMS_TIMEOUT, NULL, 100},
+		{"sms", "timeout_ms", "60000", PARTA_OK, SMS_TIMEOUT, NULL, 60000},
+		{"sms", "timeout_ms", "99", PARTA_EVALIDATION, SMS_TIMEOUT, NULL, 5000},
+		{"sms", "timeout_ms", "60001", PARTA_EVALIDATION, SMS_TIMEOUT, NULL, 5000},
+		{"sms", "retries", "0", PARTA_OK, SMS_RETRIES, NULL, 0},
+		{"sms", "retries", "5", PARTA_OK, SMS_RETRIES, NULL, 5},
+		{"sms", "retries", "6", PARTA_EVALIDATION, SMS_RETRIES, NULL, 2},
+		{"sms", "retries", "-1", PARTA_EVALIDATION, SMS_RETRIES, NULL, 2},
 		{"server", "nope", "1", PARTA_ENOTFOUND, NONE, NULL, 0},
 		{"nope", "listen", "127.0.0.1:1", PARTA_ENOTFOUND, NONE, NULL, 0},
 		{"", "listen", "127.0.0.1:1", PARTA_ENOTFOUND, NONE, NULL, 0},
@@ -186,6 +217,10 @@ static void test_set_table(void **state)
 		case QUEUE: got = (long long)cfg.srv.ws_queue_cap; break;
 		case WEB: text = cfg.srv.web_dir; break;
 		case DBPATH: text = cfg.db_path; break;
+		case GATEWAY: got = cfg.sms.backend; break;
+		case SMS_URL: text = cfg.sms.url; break;
+		case SMS_TIMEOUT: got = cfg.sms.timeout_ms; break;
+		case SMS_RETRIES: got = cfg.sms.retries; break;
 		}
 		if (text == NULL && got != cases[i].number)
 			fail_msg("%s.%s=\"%s\": value %lld, want %lld", cases[i].section, cases[i].key,
@@ -335,6 +370,8 @@ static void test_load_env(void **state)
 	assert_int_equal(setenv("PARTA_SERVER_LISTEN", "10.1.2.3:8443", 1), 0);
 	assert_int_equal(setenv("PARTA_LOGIN_FAIL_WINDOW", "60", 1), 0);
 	assert_int_equal(setenv("PARTA_SERVER_TEST_MODE", "yes", 1), 0);
+	assert_int_equal(setenv("PARTA_SMS_GATEWAY", "http", 1), 0);
+	assert_int_equal(setenv("PARTA_SMS_AUTH_HEADER", "Authorization: Bearer x", 1), 0);
 	int rc = config_load_env(&cfg, err, sizeof err);
 	env_clear();
 	assert_int_equal(rc, PARTA_OK);
@@ -343,6 +380,8 @@ static void test_load_env(void **state)
 	assert_int_equal(cfg.srv.port, 8443);
 	assert_int_equal(cfg.limits.login_fail_window, 60);
 	assert_true(cfg.test_mode);
+	assert_int_equal(cfg.sms.backend, SMS_BACKEND_HTTP);
+	assert_string_equal(cfg.sms.auth_header, "Authorization: Bearer x");
 
 	assert_int_equal(setenv("PARTA_SERVER_BODY_LIMIT", "tiny", 1), 0);
 	config_defaults(&cfg);
