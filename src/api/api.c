@@ -17,6 +17,7 @@ enum api_access {
 	API_TESTMODE, /* only when the server runs with --test-mode */
 	API_DEV_SMS,  /* anyone, only while the SMS gateway is the dev inbox (demo, test mode) */
 	API_ORG_ADMIN, /* an administrator of the organisation named by {org} */
+	API_PROFILE,   /* a messenger session (a profile: cookie parta_msession or bearer) */
 };
 
 struct api_route {
@@ -41,6 +42,15 @@ static const struct api_route api_routes[] = {
 	{HTTP_POST, "/api/v1/me/link/password", api_link_password, API_SESSION},
 	{HTTP_POST, "/api/v1/me/link/confirm", api_link_confirm, API_SESSION},
 	{HTTP_POST, "/api/v1/me/link/about", api_link_about, API_SESSION},
+	{HTTP_GET, "/api/v1/me/chats", api_me_chats, API_SESSION},
+	{HTTP_POST, "/api/v1/me/messenger", api_me_messenger, API_SESSION},
+	{HTTP_POST, "/api/v1/messenger/login/start", api_msg_login_start, API_PUBLIC},
+	{HTTP_POST, "/api/v1/messenger/login/send-code", api_msg_login_send_code, API_PUBLIC},
+	{HTTP_POST, "/api/v1/messenger/login/code", api_msg_login_code, API_PUBLIC},
+	{HTTP_POST, "/api/v1/messenger/login/password", api_msg_login_password, API_PUBLIC},
+	{HTTP_POST, "/api/v1/messenger/logout", api_msg_logout, API_PROFILE},
+	{HTTP_GET, "/api/v1/messenger/me", api_msg_me, API_PROFILE},
+	{HTTP_GET, "/api/v1/messenger/chats", api_msg_chats, API_PROFILE},
 	{HTTP_GET, "/api/v1/ws", api_ws_plain_get, API_SESSION},
 	{HTTP_POST, "/api/v1/test/clock", api_test_clock, API_TESTMODE},
 	{HTTP_GET, "/api/v1/dev/sms", api_dev_sms, API_DEV_SMS},
@@ -105,8 +115,10 @@ static bool api_same_origin(const char *origin, const char *host)
 	return rest != NULL && strcmp(rest, host) == 0;
 }
 
-/* The session token of a request: "Authorization: Bearer …" first, then the cookie. */
-static const char *api_token(const struct http_req *req, char *buf, size_t len, bool *by_cookie)
+/* The session token of a request: "Authorization: Bearer …" first, then the cookie (the
+ * journal's parta_session, the messenger's parta_msession). */
+static const char *api_token(const struct http_req *req, const char *cookie, char *buf,
+			     size_t len, bool *by_cookie)
 {
 	*by_cookie = false;
 	if (req->authorization != NULL) {
@@ -115,20 +127,25 @@ static const char *api_token(const struct http_req *req, char *buf, size_t len, 
 		snprintf(buf, len, "%s", req->authorization + 7);
 		return buf;
 	}
-	if (http_cookie(req, "parta_session", buf, len) == PARTA_OK) {
+	if (http_cookie(req, cookie, buf, len) == PARTA_OK) {
 		*by_cookie = true;
 		return buf;
 	}
 	return NULL;
 }
 
-/* Authenticates the caller; on failure sets the error response and returns the error. */
-static int api_authenticate(struct srv *srv, struct http_req *req, struct auth_ctx *who)
+/* Authenticates the caller with a session of the right face (a journal account's, or a
+ * messenger profile's when `profile`); on failure sets the error response and returns it. */
+static int api_authenticate(struct srv *srv, struct http_req *req, bool profile,
+			    struct auth_ctx *who)
 {
 	char token[128];
 	bool by_cookie = false;
-	const char *t = api_token(req, token, sizeof token, &by_cookie);
+	const char *t = api_token(req, profile ? "parta_msession" : "parta_session", token,
+				  sizeof token, &by_cookie);
 	int rc = t ? auth_authenticate(srv_app(srv), t, who) : PARTA_EUNAUTH;
+	if (rc == PARTA_OK && (profile ? who->session.profile_id : who->session.account_id) == 0)
+		rc = PARTA_EUNAUTH; /* the other face's session */
 	if (rc == PARTA_EUNAUTH) {
 		http_error(&req->resp, rc, "unauthenticated", "Требуется вход в систему");
 		return rc;
@@ -173,10 +190,16 @@ static int api_call(struct srv *srv, struct http_req *req, const struct api_rout
 			return API_DONE;
 		}
 		return r->handler(srv, req, NULL);
+	case API_PROFILE: {
+		struct auth_ctx who;
+		if (api_authenticate(srv, req, true, &who) != PARTA_OK)
+			return API_DONE;
+		return r->handler(srv, req, &who);
+	}
 	case API_SESSION:
 	case API_ORG_ADMIN: {
 		struct auth_ctx who;
-		if (api_authenticate(srv, req, &who) != PARTA_OK)
+		if (api_authenticate(srv, req, false, &who) != PARTA_OK)
 			return API_DONE;
 		/* Another organisation is answered as if it did not exist: no probing of ids. */
 		if (r->access == API_ORG_ADMIN &&
@@ -246,8 +269,9 @@ int api_ws_admit(struct srv *srv, struct http_req *req, int64_t *account_id)
 	struct auth_ctx who;
 	char token[128];
 	bool by_cookie = false;
-	const char *t = api_token(req, token, sizeof token, &by_cookie);
-	if (t == NULL || auth_authenticate(srv_app(srv), t, &who) != PARTA_OK)
+	const char *t = api_token(req, "parta_session", token, sizeof token, &by_cookie);
+	if (t == NULL || auth_authenticate(srv_app(srv), t, &who) != PARTA_OK ||
+	    who.session.account_id == 0)
 		return PARTA_EUNAUTH;
 	/* Browsers attach cookies to cross-site WebSocket handshakes too: with a cookie, the
 	 * page that opens the socket must come from this server. */

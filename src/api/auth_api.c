@@ -22,8 +22,8 @@ struct api_login_pending {
 	struct auth_login_job job;
 };
 
-static void api_set_cookie(struct http_resp *resp, const struct srv_config *cfg,
-			   const char *name, const char *value, int64_t max_age, bool http_only)
+void api_set_cookie(struct http_resp *resp, const struct srv_config *cfg, const char *name,
+		    const char *value, int64_t max_age, bool http_only)
 {
 	char cookie[256];
 	snprintf(cookie, sizeof cookie, "%s=%s; Path=/; Max-Age=%lld; SameSite=Lax%s%s", name,

@@ -29,29 +29,6 @@ static int api_chats_fail(struct http_req *req, int rc, const char *what)
 	return API_DONE;
 }
 
-/* Adds "kind_label" (the profile's word for the kind) to each chat. */
-static int api_chats_labels(struct app *app, int64_t org, json_t *chats)
-{
-	json_t *settings;
-	int rc = rstore_org_get(app->db, org, &settings);
-	if (rc != PARTA_OK)
-		return rc;
-	enum chat_profile profile = CHAT_SGO;
-	(void)chat_profile_parse(json_string_value(json_object_get(settings, "profile")), &profile);
-	bool college = strcmp(json_string_value(json_object_get(settings, "type")), "college") == 0;
-	json_decref(settings);
-	size_t i;
-	json_t *chat;
-	json_array_foreach(chats, i, chat)
-	{
-		enum chat_kind kind;
-		if (chat_kind_parse(json_string_value(json_object_get(chat, "kind")), &kind) == PARTA_OK)
-			json_object_set_new(chat, "kind_label",
-					    json_string(chat_kind_label(profile, college, kind)));
-	}
-	return PARTA_OK;
-}
-
 int api_chats_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
 {
 	(void)who;
@@ -59,8 +36,6 @@ int api_chats_list(struct srv *srv, struct http_req *req, const struct auth_ctx 
 	int64_t org = api_param_id(req, "org");
 	json_t *chats;
 	int rc = cstore_list(app->db, org, &chats);
-	if (rc == PARTA_OK && (rc = api_chats_labels(app, org, chats)) != PARTA_OK)
-		json_decref(chats);
 	if (rc != PARTA_OK)
 		return api_chats_fail(req, rc, "");
 	http_json(&req->resp, 200, json_pack("{s:o}", "chats", chats));
@@ -72,13 +47,10 @@ int api_chat_get(struct srv *srv, struct http_req *req, const struct auth_ctx *w
 	(void)who;
 	struct app *app = srv_app(srv);
 	int64_t org = api_param_id(req, "org"), id = api_param_id(req, "chat");
-	json_t *chat = NULL, *members = NULL, *one = NULL;
+	json_t *chat = NULL, *members = NULL;
 	int rc = cstore_chat(app->db, org, id, &chat);
 	if (rc == PARTA_OK)
 		rc = cstore_members(app->db, org, id, api_query_flag(req, "all"), &members);
-	if (rc == PARTA_OK && (one = json_pack("[O]", chat)) != NULL)
-		rc = api_chats_labels(app, org, one);
-	json_decref(one);
 	if (rc != PARTA_OK) {
 		json_decref(chat);
 		json_decref(members);

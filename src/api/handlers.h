@@ -23,6 +23,15 @@ int api_login(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
 int api_logout(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_me(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 
+/* Sets a cookie for the whole site (SameSite=Lax, Secure by configuration). */
+void api_set_cookie(struct http_resp *resp, const struct srv_config *cfg, const char *name,
+		    const char *value, int64_t max_age, bool http_only);
+
+struct link_result;
+/* Renders a link or sign-in step (app/link.h) or its error, delivering its SMS code; frees
+ * the result. */
+int api_link_reply(struct srv *srv, struct http_req *req, int rc, struct link_result *res);
+
 /* The positive integer path parameter `name`, or 0 when absent or malformed. */
 int64_t api_param_id(const struct http_req *req, const char *name);
 /* The value of query parameter `name` (copied into buf, "" when absent); whether it is 1 or
@@ -71,6 +80,15 @@ int api_link_password(struct srv *srv, struct http_req *req, const struct auth_c
 int api_link_confirm(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_link_about(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_link_delete(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_me_chats(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_me_messenger(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_msg_login_start(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_msg_login_send_code(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_msg_login_code(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_msg_login_password(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_msg_logout(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_msg_me(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_msg_chats(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_load_chat(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 
 #endif

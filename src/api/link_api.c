@@ -63,8 +63,7 @@ static int api_sms_deliver(struct srv *srv, const struct link_result *res)
 	return PARTA_OK;
 }
 
-/* Renders a step's answer or its error. */
-static int api_link_reply(struct srv *srv, struct http_req *req, int rc, struct link_result *res)
+int api_link_reply(struct srv *srv, struct http_req *req, int rc, struct link_result *res)
 {
 	if (rc == PARTA_OK && api_sms_deliver(srv, res) != PARTA_OK) {
 		rc = PARTA_EIO;
@@ -83,7 +82,7 @@ static int api_link_reply(struct srv *srv, struct http_req *req, int rc, struct 
 		char secs[32];
 		snprintf(secs, sizeof secs, "%lld", (long long)res->retry_after);
 		http_json(&req->resp, 429,
-			  json_pack("{s:{s:s,s:s,s:I}}", "error", "code", "too_many_codes", "message",
+			  json_pack("{s:{s:s,s:s,s:I}}", "error", "code", "too_many_attempts", "message",
 				    res->why, "retry_after", (json_int_t)res->retry_after));
 		http_header_add(&req->resp, "retry-after", secs);
 	} else if (rc == PARTA_EUNAUTH) {
@@ -220,7 +219,7 @@ int api_link_password(struct srv *srv, struct http_req *req, const struct auth_c
 	memset(&res, 0, sizeof res);
 	int rc = p ? link_password_begin(srv_app(srv), &who->account, flow,
 					 json_string_value(json_object_get(body, "password")),
-					 &p->job, &res)
+					 req->addr, &p->job, &res)
 		   : PARTA_ENOMEM;
 	json_decref(body);
 	if (rc == PARTA_OK) {

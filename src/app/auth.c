@@ -44,6 +44,25 @@ static int auth_throttle_wait(struct app *app, int key_is_addr, const char *key,
 	return PARTA_OK;
 }
 
+int auth_secret_throttle(struct app *app, const char *key, const char *addr,
+			 int64_t *retry_after)
+{
+	int64_t now = app_now(app), wait_key = 0, wait_addr = 0;
+	*retry_after = 0;
+	int rc = auth_throttle_wait(app, 0, key, app->limits.login_fail_limit, now, &wait_key);
+	if (rc == PARTA_OK)
+		rc = auth_throttle_wait(app, 1, addr, app->limits.addr_fail_limit, now, &wait_addr);
+	if (rc != PARTA_OK)
+		return rc;
+	*retry_after = wait_key > wait_addr ? wait_key : wait_addr;
+	return *retry_after > 0 ? PARTA_ETHROTTLED : PARTA_OK;
+}
+
+int auth_secret_failed(struct app *app, const char *key, const char *addr)
+{
+	return session_failure_record(app->db, key, addr, app_now(app));
+}
+
 int auth_login_begin(struct app *app, const char *login, const char *password, const char *addr,
 		     struct auth_login_job *job, int64_t *retry_after)
 {
@@ -96,6 +115,34 @@ static int auth_record_failure(struct app *app, const struct auth_login_job *job
 	return PARTA_EUNAUTH;
 }
 
+/* A new session row for an account or a profile, inside the caller's transaction; the tokens
+ * go to out (only their hashes are stored). */
+static int auth_session_new(struct app *app, int64_t account, int64_t profile, const char *addr,
+			    struct auth_issued *out, int64_t *session_id)
+{
+	auth_new_token(out->token);
+	auth_new_token(out->csrf_token);
+	unsigned char token_hash[SESSION_HASH_BYTES], csrf_hash[SESSION_HASH_BYTES];
+	auth_hash_token(out->token, token_hash);
+	auth_hash_token(out->csrf_token, csrf_hash);
+	int64_t now = app_now(app);
+	out->expires_at = now + app->limits.session_abs_ttl;
+	return session_insert(app->db, token_hash, csrf_hash, account, profile, now,
+			      out->expires_at, addr ? addr : "", session_id);
+}
+
+int auth_profile_session(struct app *app, int64_t profile, const char *addr,
+			 struct auth_issued *out)
+{
+	memset(out, 0, sizeof *out);
+	int64_t session_id;
+	int rc = auth_session_new(app, 0, profile, addr, out, &session_id);
+	if (rc == PARTA_OK)
+		log_msg(LOG_INFO, "auth", "messenger_session profile=%lld session=%lld",
+			(long long)profile, (long long)session_id);
+	return rc;
+}
+
 int auth_login_finish(struct app *app, const struct auth_login_job *job, struct auth_issued *out)
 {
 	memset(out, 0, sizeof *out);
@@ -105,17 +152,10 @@ int auth_login_finish(struct app *app, const struct auth_login_job *job, struct 
 	int rc = account_find_by_id(app->db, job->account_id, &out->account);
 	if (rc != PARTA_OK)
 		return rc == PARTA_ENOTFOUND ? auth_record_failure(app, job, now) : rc;
-	auth_new_token(out->token);
-	auth_new_token(out->csrf_token);
-	unsigned char token_hash[SESSION_HASH_BYTES], csrf_hash[SESSION_HASH_BYTES];
-	auth_hash_token(out->token, token_hash);
-	auth_hash_token(out->csrf_token, csrf_hash);
-	out->expires_at = now + app->limits.session_abs_ttl;
 	int64_t session_id = 0;
 	if ((rc = db_begin(app->db)) != PARTA_OK)
 		return rc;
-	rc = session_insert(app->db, token_hash, csrf_hash, job->account_id, now, out->expires_at,
-			    job->addr, &session_id);
+	rc = auth_session_new(app, job->account_id, 0, job->addr, out, &session_id);
 	if (rc == PARTA_OK)
 		rc = session_failures_clear_login(app->db, job->login);
 	if (rc != PARTA_OK) {
@@ -147,10 +187,12 @@ int auth_authenticate(struct app *app, const char *token, struct auth_ctx *out)
 				   out->session.revoked_at, app->limits.session_idle_ttl,
 				   now) != AUTHRULE_SESSION_VALID)
 		return PARTA_EUNAUTH;
-	rc = account_find_by_id(app->db, out->session.account_id, &out->account);
-	if (rc != PARTA_OK)
-		return rc == PARTA_ENOTFOUND ? PARTA_EUNAUTH : rc;
-	memset(out->account.pw_hash, 0, sizeof out->account.pw_hash);
+	if (out->session.account_id != 0) {
+		rc = account_find_by_id(app->db, out->session.account_id, &out->account);
+		if (rc != PARTA_OK)
+			return rc == PARTA_ENOTFOUND ? PARTA_EUNAUTH : rc;
+		memset(out->account.pw_hash, 0, sizeof out->account.pw_hash);
+	}
 	/* Refreshing on every request would turn each read into a write; a minute's precision is
 	 * plenty for an idle timeout counted in hours. */
 	if (now - out->session.last_seen_at >= 60) {

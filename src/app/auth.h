@@ -39,7 +39,8 @@ struct auth_issued {
 	struct account account;
 };
 
-/* An authenticated request's identity. */
+/* An authenticated request's identity: a journal account's session (session.account_id, with
+ * the account), or a messenger profile's (session.profile_id; account left empty). */
 struct auth_ctx {
 	struct account account;
 	struct session_row session;
@@ -59,6 +60,18 @@ void auth_login_verify(struct auth_login_job *job);
 /* On success creates a session and fills `out`; on a wrong password records the failure and
  * returns PARTA_EUNAUTH. PARTA_EIO on a database failure. */
 int auth_login_finish(struct app *app, const struct auth_login_job *job, struct auth_issued *out);
+
+/* The login throttles for another secret (a profile's password, keyed "profile:+7…"):
+ * PARTA_ETHROTTLED with *retry_after while `key` or `addr` had too many recent failures; and
+ * recording one failure. */
+int auth_secret_throttle(struct app *app, const char *key, const char *addr,
+			 int64_t *retry_after);
+int auth_secret_failed(struct app *app, const char *key, const char *addr);
+
+/* A messenger session for a profile, inside the caller's transaction (the sign-in or the
+ * journal's «Перейти в мессенджер» decided who it is). out->account stays empty. */
+int auth_profile_session(struct app *app, int64_t profile, const char *addr,
+			 struct auth_issued *out);
 
 /* Resolves a session token to its account. PARTA_EUNAUTH when the token is unknown, revoked or
  * expired. Refreshes the session's last use (at most once a minute). */

@@ -11,9 +11,10 @@
 #include "../core/utf8.h"
 #include "../store/pstore.h"
 #include "../util/log.h"
+#include "auth.h"
 #include "chatsync.h"
 
-__attribute__((format(printf, 3, 4))) static int link_fail(struct link_result *out, int err,
+__attribute__((format(printf, 3, 4))) int link_fail(struct link_result *out, int err,
 							   const char *fmt, ...)
 {
 	va_list ap;
@@ -41,19 +42,23 @@ static json_t *link_profile_json(const struct pstore_profile *p)
 
 /* ---- tokens and codes ---- */
 
-static void link_token_hash(const char *token, unsigned char hash[32])
-{
-	crypto_generichash(hash, 32, (const unsigned char *)token, strlen(token), NULL, 0);
-}
-
-static bool link_token_valid(const char *token)
+bool link_token_hash(const char *token, unsigned char hash[32])
 {
 	if (token == NULL || strlen(token) != 64)
 		return false;
 	for (const char *p = token; *p; p++)
 		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
 			return false;
+	crypto_generichash(hash, 32, (const unsigned char *)token, 64, NULL, 0);
 	return true;
+}
+
+void link_token_new(char token[65], unsigned char hash[32])
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(token, 65, raw, sizeof raw);
+	(void)link_token_hash(token, hash);
 }
 
 /* The code's hash binds it to its phone; the key is the app's, random per process. */
@@ -70,10 +75,8 @@ static void link_code_hash(const struct app *app, const char *phone, const char 
 /* Stores the flow under a new token and reports the step. */
 static int link_advance(struct app *app, struct pstore_flow *f, struct link_result *out)
 {
-	unsigned char raw[32], hash[32];
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2hex(out->flow, sizeof out->flow, raw, sizeof raw);
-	link_token_hash(out->flow, hash);
+	unsigned char hash[32];
+	link_token_new(out->flow, hash);
 	f->expires_at = app_now(app) + LINK_FLOW_TTL;
 	out->step = f->flow.step;
 	out->has_password = f->flow.has_password;
@@ -83,19 +86,16 @@ static int link_advance(struct app *app, struct pstore_flow *f, struct link_resu
 static int link_load(struct app *app, const struct account *acc, const char *flow,
 		     struct pstore_flow *f, struct link_result *out)
 {
-	if (!link_token_valid(flow))
-		return link_fail(out, PARTA_ENOTFOUND, "Шаг привязки устарел: начните заново");
 	unsigned char hash[32];
-	link_token_hash(flow, hash);
+	if (!link_token_hash(flow, hash))
+		return link_fail(out, PARTA_ENOTFOUND, "Шаг привязки устарел: начните заново");
 	int rc = pstore_flow_get(app->db, hash, acc->id, app_now(app), f);
 	if (rc == PARTA_ENOTFOUND)
 		return link_fail(out, rc, "Шаг привязки устарел: начните заново");
 	return rc;
 }
 
-/* A new code for the flow's phone, within the limits; the text goes back to the caller. */
-static int link_new_code(struct app *app, const char *phone, const char *addr,
-			 struct link_result *out)
+int link_new_code(struct app *app, const char *phone, const char *addr, struct link_result *out)
 {
 	struct smscode_history h;
 	int64_t now = app_now(app);
@@ -121,6 +121,42 @@ static int link_new_code(struct app *app, const char *phone, const char *addr,
 	}
 	sodium_memzero(code, sizeof code);
 	return rc;
+}
+
+int link_check_code(struct app *app, const char *phone, const char *code,
+		    struct link_result *out)
+{
+	if (code == NULL || strlen(code) != SMSCODE_DIGITS || strspn(code, "0123456789") != 6)
+		return link_fail(out, PARTA_EVALIDATION, "Код — 6 цифр из SMS");
+	struct pstore_code c;
+	int rc = pstore_code_latest(app->db, phone, &c);
+	if (rc == PARTA_ENOTFOUND)
+		return link_fail(out, PARTA_ECONFLICT, "Код не действует: запросите новый");
+	if (rc != PARTA_OK)
+		return rc;
+	unsigned char hash[32];
+	link_code_hash(app, phone, code, hash);
+	bool matches = sodium_memcmp(hash, c.hash, 32) == 0;
+	switch (smscode_check(c.created_at, c.attempts, matches, app_now(app))) {
+	case SMSCODE_OK: break;
+	case SMSCODE_EXPIRED:
+		if ((rc = pstore_code_mark(app->db, c.id, true)) != PARTA_OK)
+			return rc;
+		return link_fail(out, PARTA_ECONFLICT, "Срок действия кода истёк: запросите новый");
+	case SMSCODE_EXHAUSTED:
+		if ((rc = pstore_code_mark(app->db, c.id, true)) != PARTA_OK)
+			return rc;
+		out->attempts_left = 0;
+		return link_fail(out, PARTA_EUNAUTH,
+				 "Неверный код. Попытки исчерпаны: запросите новый код");
+	case SMSCODE_WRONG:
+		if ((rc = pstore_code_mark(app->db, c.id, false)) != PARTA_OK)
+			return rc;
+		out->attempts_left = SMSCODE_ATTEMPTS - c.attempts - 1;
+		return link_fail(out, PARTA_EUNAUTH, "Неверный код. Осталось попыток: %u",
+				 out->attempts_left);
+	}
+	return pstore_code_mark(app->db, c.id, true);
 }
 
 /* ---- linking itself ---- */
@@ -273,37 +309,7 @@ static int link_code_step(struct app *app, const struct account *acc, const void
 		return rc;
 	if (f.flow.step != LINK_CODE)
 		return link_fail(out, PARTA_ECONFLICT, "Сначала запросите код");
-	const char *code = a->text;
-	if (code == NULL || strlen(code) != SMSCODE_DIGITS || strspn(code, "0123456789") != 6)
-		return link_fail(out, PARTA_EVALIDATION, "Код — 6 цифр из SMS");
-	struct pstore_code c;
-	rc = pstore_code_latest(app->db, f.phone, &c);
-	if (rc == PARTA_ENOTFOUND)
-		return link_fail(out, PARTA_ECONFLICT, "Код не действует: запросите новый");
-	if (rc != PARTA_OK)
-		return rc;
-	unsigned char hash[32];
-	link_code_hash(app, f.phone, code, hash);
-	bool matches = sodium_memcmp(hash, c.hash, 32) == 0;
-	switch (smscode_check(c.created_at, c.attempts, matches, app_now(app))) {
-	case SMSCODE_OK: break;
-	case SMSCODE_EXPIRED:
-		(void)pstore_code_mark(app->db, c.id, true);
-		return link_fail(out, PARTA_ECONFLICT, "Срок действия кода истёк: запросите новый");
-	case SMSCODE_EXHAUSTED:
-		if ((rc = pstore_code_mark(app->db, c.id, true)) != PARTA_OK)
-			return rc;
-		out->attempts_left = 0;
-		return link_fail(out, PARTA_EUNAUTH,
-				 "Неверный код. Попытки исчерпаны: запросите новый код");
-	case SMSCODE_WRONG:
-		if ((rc = pstore_code_mark(app->db, c.id, false)) != PARTA_OK)
-			return rc;
-		out->attempts_left = SMSCODE_ATTEMPTS - c.attempts - 1;
-		return link_fail(out, PARTA_EUNAUTH, "Неверный код. Осталось попыток: %u",
-				 out->attempts_left);
-	}
-	if ((rc = pstore_code_mark(app->db, c.id, true)) != PARTA_OK)
+	if ((rc = link_check_code(app, f.phone, a->text, out)) != PARTA_OK)
 		return rc;
 	if ((rc = linkflow_next(&f.flow, LINK_CODE_OK)) != PARTA_OK)
 		return rc;
@@ -400,7 +406,7 @@ int link_about(struct app *app, const struct account *acc, const char *flow, jso
 /* ---- the password ---- */
 
 int link_password_begin(struct app *app, const struct account *acc, const char *flow,
-			const char *password, struct link_password_job *job,
+			const char *password, const char *addr, struct link_password_job *job,
 			struct link_result *out)
 {
 	memset(out, 0, sizeof *out);
@@ -411,15 +417,32 @@ int link_password_begin(struct app *app, const struct account *acc, const char *
 		return rc;
 	if (f.flow.step != LINK_AUTH || !f.flow.has_password)
 		return link_fail(out, PARTA_ECONFLICT, "Вход по паролю для этого профиля недоступен");
-	size_t len = password ? strlen(password) : 0;
-	if (len == 0 || len >= sizeof job->password)
-		return link_fail(out, PARTA_EVALIDATION, "Введите пароль учебного профиля");
 	struct pstore_profile p;
 	if ((rc = pstore_profile_by_id(app->db, f.profile, &p)) != PARTA_OK)
 		return rc;
+	if ((rc = link_password_job_fill(app, &p, flow, password, addr, job, out)) != PARTA_OK)
+		return rc;
 	job->account = acc->id;
+	return PARTA_OK;
+}
+
+int link_password_job_fill(struct app *app, const struct pstore_profile *p, const char *flow,
+			   const char *password, const char *addr, struct link_password_job *job,
+			   struct link_result *out)
+{
+	snprintf(job->key, sizeof job->key, "profile:%s", p->phone);
+	snprintf(job->addr, sizeof job->addr, "%s", addr ? addr : "");
+	int rc = auth_secret_throttle(app, job->key, job->addr, &out->retry_after);
+	if (rc == PARTA_ETHROTTLED)
+		return link_fail(out, rc, "Слишком много неверных паролей. Повторите через %lld мин.",
+				 (long long)((out->retry_after + 59) / 60));
+	if (rc != PARTA_OK)
+		return rc;
+	size_t len = password ? strlen(password) : 0;
+	if (len == 0 || len >= sizeof job->password)
+		return link_fail(out, PARTA_EVALIDATION, "Введите пароль учебного профиля");
 	snprintf(job->flow, sizeof job->flow, "%s", flow);
-	snprintf(job->pw_hash, sizeof job->pw_hash, "%s", p.pw_hash);
+	snprintf(job->pw_hash, sizeof job->pw_hash, "%s", p->pw_hash);
 	memcpy(job->password, password, len + 1);
 	return PARTA_OK;
 }
@@ -440,8 +463,11 @@ static int link_password_step(struct app *app, const struct account *acc, const 
 	int rc = link_load(app, acc, job->flow, &f, out);
 	if (rc != PARTA_OK)
 		return rc;
-	if (!job->matches)
+	if (!job->matches) {
+		if ((rc = auth_secret_failed(app, job->key, job->addr)) != PARTA_OK)
+			return rc;
 		return link_fail(out, PARTA_EUNAUTH, "Неверный пароль учебного профиля");
+	}
 	if (linkflow_next(&f.flow, LINK_PASSWORD_OK) != PARTA_OK)
 		return link_fail(out, PARTA_ECONFLICT, "Вход по паролю для этого профиля недоступен");
 	struct pstore_profile p;

@@ -64,17 +64,41 @@ int link_about(struct app *app, const struct account *acc, const char *flow, jso
 struct link_password_job {
 	int64_t account;
 	char flow[65];
+	char key[32];  /* "profile:+7…": the throttle's key */
+	char addr[64];
 	char pw_hash[129];
 	char password[1025];
 	bool matches;
 };
 int link_password_begin(struct app *app, const struct account *acc, const char *flow,
-			const char *password, struct link_password_job *job,
+			const char *password, const char *addr, struct link_password_job *job,
 			struct link_result *out);
 void link_password_verify(struct link_password_job *job);
 int link_password_finish(struct app *app, const struct account *acc,
 			 const struct link_password_job *job, struct link_result *out);
 
 int link_unlink(struct app *app, const struct account *acc);
+
+/* ---- shared with the messenger's sign-in (app/msglogin.h) ---- */
+
+/* Step tokens: 64 hex digits from libsodium's random; only their hash is stored. */
+void link_token_new(char token[65], unsigned char hash[32]);
+/* false for a malformed token. */
+bool link_token_hash(const char *token, unsigned char hash[32]);
+/* Writes the Russian reason and returns err. */
+__attribute__((format(printf, 3, 4))) int link_fail(struct link_result *out, int err,
+						    const char *fmt, ...);
+
+struct pstore_profile;
+/* A new code to `phone` within the limits (cooldown, hourly limits): out->sms_* to deliver. */
+int link_new_code(struct app *app, const char *phone, const char *addr, struct link_result *out);
+/* Checks a code against the phone's latest one, counting wrong tries and spending it. */
+int link_check_code(struct app *app, const char *phone, const char *code,
+		    struct link_result *out);
+/* Fills a password job for the profile after the throttles (PARTA_ETHROTTLED) and the
+ * password's shape (PARTA_EVALIDATION). */
+int link_password_job_fill(struct app *app, const struct pstore_profile *p, const char *flow,
+			   const char *password, const char *addr, struct link_password_job *job,
+			   struct link_result *out);
 
 #endif

@@ -414,10 +414,14 @@ int cstore_delete(struct db *db, int64_t org, int64_t chat)
 	"(SELECT json_group_array(name) FROM (SELECT trim(p.surname || ' ' || p.first_name || "  \
 	"' ' || p.patronymic) AS name FROM chat_members m JOIN persons p ON p.id = m.person_id " \
 	"WHERE m.chat_id = c.id AND " CSTORE_ADMIN_SQL " ORDER BY p.surname, p.first_name)) "    \
-	"AS admins FROM chats c "
+	"AS admins, c.org_id, o.name AS org_name, o.profile AS org_profile, o.type AS org_type "\
+	"FROM chats c JOIN orgs o ON o.id = c.org_id "
 
-static void cstore_booleans(json_t *rows)
+/* Booleans as booleans, the admins' names as an array, and the profile's label of the kind
+ * (the organisation's profile and type columns are dropped after use). */
+static void cstore_finish_rows(json_t *rows)
 {
+	db_parse_json_column(rows, "admins");
 	size_t i;
 	json_t *row;
 	json_array_foreach(rows, i, row)
@@ -426,6 +430,17 @@ static void cstore_booleans(json_t *rows)
 				    json_boolean(json_integer_value(json_object_get(row, "is_default"))));
 		json_object_set_new(row, "archived",
 				    json_boolean(json_integer_value(json_object_get(row, "archived"))));
+		enum chat_profile profile = CHAT_SGO;
+		enum chat_kind kind;
+		(void)chat_profile_parse(json_string_value(json_object_get(row, "org_profile")),
+					 &profile);
+		const char *type = json_string_value(json_object_get(row, "org_type"));
+		if (chat_kind_parse(json_string_value(json_object_get(row, "kind")), &kind) == PARTA_OK)
+			json_object_set_new(row, "kind_label",
+					    json_string(chat_kind_label(
+						    profile, type && strcmp(type, "college") == 0, kind)));
+		json_object_del(row, "org_profile");
+		json_object_del(row, "org_type");
 	}
 }
 
@@ -438,10 +453,8 @@ int cstore_list(struct db *db, int64_t org, json_t **out)
 						  "WHEN 'parents' THEN 2 WHEN 'subject' THEN 3 ELSE 4 END, "
 						  "c.name, c.id",
 			      args, 1, out);
-	if (rc == PARTA_OK) {
-		db_parse_json_column(*out, "admins");
-		cstore_booleans(*out);
-	}
+	if (rc == PARTA_OK)
+		cstore_finish_rows(*out);
 	return rc;
 }
 
@@ -457,11 +470,40 @@ int cstore_chat(struct db *db, int64_t org, int64_t chat, json_t **out)
 		json_decref(rows);
 		return PARTA_ENOTFOUND;
 	}
-	db_parse_json_column(rows, "admins");
-	cstore_booleans(rows);
+	cstore_finish_rows(rows);
 	*out = json_incref(json_array_get(rows, 0));
 	json_decref(rows);
 	return PARTA_OK;
+}
+
+int cstore_person_chats(struct db *db, int64_t org, int64_t person, json_t **out)
+{
+	const int64_t args[] = {org, person};
+	int rc = db_rows_json(db,
+			      CSTORE_CHAT_COLUMNS "WHERE c.org_id = ?1 AND c.id IN (SELECT chat_id "
+						  "FROM chat_members WHERE person_id = ?2 AND "
+						  CSTORE_MEMBER_SQL ") ORDER BY c.archived_at != 0, "
+						  "c.kind, c.name, c.id",
+			      args, 2, out);
+	if (rc == PARTA_OK)
+		cstore_finish_rows(*out);
+	return rc;
+}
+
+int cstore_profile_chats(struct db *db, int64_t profile, json_t **out)
+{
+	const int64_t args[] = {profile};
+	int rc = db_rows_json(
+		db,
+		CSTORE_CHAT_COLUMNS "WHERE c.archived_at = 0 AND c.id IN (SELECT m.chat_id FROM "
+				    "chat_members m JOIN accounts a ON a.person_id = m.person_id "
+				    "JOIN chats k ON k.id = m.chat_id AND k.org_id = a.org_id "
+				    "WHERE a.profile_id = ?1 AND " CSTORE_MEMBER_SQL ") "
+				    "ORDER BY o.name, c.org_id, c.kind, c.name, c.id",
+		args, 1, out);
+	if (rc == PARTA_OK)
+		cstore_finish_rows(*out);
+	return rc;
 }
 
 int cstore_members(struct db *db, int64_t org, int64_t chat, bool all_rows, json_t **out)

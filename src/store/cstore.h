@@ -67,9 +67,15 @@ int cstore_person_link(struct db *db, int64_t org, int64_t person, bool linked, 
 /* Deletes a chat of `org` with its members (history included); PARTA_ENOTFOUND otherwise. */
 int cstore_delete(struct db *db, int64_t org, int64_t chat);
 
-/* The organisation's chats: [{"id","kind","name","class_id","load_id","subject_id","year",
- * "is_default","archived","members","pending","admins":[names]}], by kind and name. */
+/* The organisation's chats: [{"id","kind","kind_label","name","class_id","load_id",
+ * "subject_id","year","is_default","archived","members","pending","admins":[names],"org_id",
+ * "org_name"}], by kind and name. */
 int cstore_list(struct db *db, int64_t org, json_t **out);
+/* The same rows for the chats where a person of `org` is a member (archived ones last). */
+int cstore_person_chats(struct db *db, int64_t org, int64_t person, json_t **out);
+/* The open chats of every organisation where a journal account linked to the messenger
+ * profile has its person as a member, by organisation. */
+int cstore_profile_chats(struct db *db, int64_t profile, json_t **out);
 /* One chat's rows: [{"person_id","name","flags","member","admin","pending","verified",
  * "origin"}] by surname, origin being rule, chats_admin (bars), manual or excluded; verified:
  * a linked employee. Only members unless `all_rows`. */

@@ -237,6 +237,34 @@ const struct migration migrations[] = {
 	 "  created_at INTEGER NOT NULL"
 	 ");"
 	 "CREATE INDEX sms_outbox_phone ON sms_outbox(phone, id);"},
+	{11,
+	 /* A session belongs to a journal account or, in the messenger face, to a profile; the
+	  * messenger's sign-in flow (phone, then password or code) keeps its step like linking. */
+	 "CREATE TABLE sessions_new ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  token_hash BLOB NOT NULL UNIQUE,"
+	 "  csrf_hash BLOB NOT NULL,"
+	 "  account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE,"
+	 "  profile_id INTEGER REFERENCES profiles(id) ON DELETE CASCADE,"
+	 "  created_at INTEGER NOT NULL,"
+	 "  last_seen_at INTEGER NOT NULL,"
+	 "  expires_at INTEGER NOT NULL,"
+	 "  revoked_at INTEGER NOT NULL DEFAULT 0,"
+	 "  addr TEXT NOT NULL DEFAULT '',"
+	 "  CHECK ((account_id IS NULL) != (profile_id IS NULL))"
+	 ");"
+	 "INSERT INTO sessions_new(id, token_hash, csrf_hash, account_id, created_at, last_seen_at,"
+	 "  expires_at, revoked_at, addr) SELECT id, token_hash, csrf_hash, account_id, created_at,"
+	 "  last_seen_at, expires_at, revoked_at, addr FROM sessions;"
+	 "DROP TABLE sessions;"
+	 "ALTER TABLE sessions_new RENAME TO sessions;"
+	 "CREATE INDEX sessions_account ON sessions(account_id);"
+	 "CREATE INDEX sessions_profile ON sessions(profile_id);"
+	 "CREATE TABLE login_flows ("
+	 "  token_hash BLOB PRIMARY KEY,"
+	 "  profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,"
+	 "  step TEXT NOT NULL, has_password INTEGER NOT NULL, expires_at INTEGER NOT NULL"
+	 ");"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

@@ -239,3 +239,60 @@ int pstore_code_mark(struct db *db, int64_t id, bool used)
 	sqlite3_bind_int64(st, 1, id);
 	return pstore_done(st);
 }
+
+int pstore_login_flow_put(struct db *db, const unsigned char token_hash[32], int64_t profile,
+			  const struct linkflow *f, int64_t expires_at)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO login_flows(token_hash, profile_id, step, "
+				       "has_password, expires_at) VALUES (?, ?, ?, ?, ?)");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, profile);
+	sqlite3_bind_text(st, 3, linkflow_step_name(f->step), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, f->has_password);
+	sqlite3_bind_int64(st, 5, expires_at);
+	return pstore_done(st);
+}
+
+int pstore_login_flow_get(struct db *db, const unsigned char token_hash[32], int64_t now,
+			  int64_t *profile, struct linkflow *f)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT profile_id, step, has_password FROM login_flows "
+				       "WHERE token_hash = ? AND expires_at > ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*profile = sqlite3_column_int64(st, 0);
+		f->profile_exists = true;
+		f->has_password = sqlite3_column_int(st, 2) != 0;
+		if (linkflow_step_parse((const char *)sqlite3_column_text(st, 1), &f->step) != PARTA_OK)
+			rc = SQLITE_CORRUPT;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? PARTA_OK : rc == SQLITE_DONE ? PARTA_ENOTFOUND : PARTA_EIO;
+}
+
+int pstore_login_flow_drop(struct db *db, const unsigned char token_hash[32])
+{
+	sqlite3_stmt *st = db_stmt(db, "DELETE FROM login_flows WHERE token_hash = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
+	return pstore_done(st);
+}
+
+int pstore_profile_accounts(struct db *db, int64_t profile, int64_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM accounts WHERE profile_id = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, profile);
+	int rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? PARTA_OK : PARTA_EIO;
+}

@@ -48,6 +48,16 @@ int pstore_flow_get(struct db *db, const unsigned char token_hash[32], int64_t a
 		    int64_t now, struct pstore_flow *out);
 int pstore_flow_drop(struct db *db, int64_t account);
 
+/* The messenger's sign-in flows: a profile's step behind a token. */
+int pstore_login_flow_put(struct db *db, const unsigned char token_hash[32], int64_t profile,
+			  const struct linkflow *f, int64_t expires_at);
+/* PARTA_ENOTFOUND when unknown or expired at `now`. */
+int pstore_login_flow_get(struct db *db, const unsigned char token_hash[32], int64_t now,
+			  int64_t *profile, struct linkflow *f);
+int pstore_login_flow_drop(struct db *db, const unsigned char token_hash[32]);
+/* How many journal accounts hold the profile. */
+int pstore_profile_accounts(struct db *db, int64_t profile, int64_t *n);
+
 /* Codes: sent ones in the last hour for the limits; the latest unused one of a phone. */
 int pstore_code_history(struct db *db, const char *phone, const char *addr, int64_t now,
 			struct smscode_history *out);

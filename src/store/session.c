@@ -13,11 +13,12 @@ static int session_step_done(sqlite3_stmt *st)
 
 int session_insert(struct db *db, const unsigned char token_hash[SESSION_HASH_BYTES],
 		   const unsigned char csrf_hash[SESSION_HASH_BYTES], int64_t account_id,
-		   int64_t now, int64_t expires_at, const char *addr, int64_t *id)
+		   int64_t profile_id, int64_t now, int64_t expires_at, const char *addr,
+		   int64_t *id)
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO sessions(token_hash, csrf_hash, account_id, "
-				       "created_at, last_seen_at, expires_at, addr) "
-				       "VALUES (?, ?, ?, ?, ?, ?, ?)");
+				       "created_at, last_seen_at, expires_at, addr, profile_id) "
+				       "VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, NULLIF(?, 0))");
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_blob(st, 1, token_hash, SESSION_HASH_BYTES, SQLITE_STATIC);
@@ -27,6 +28,7 @@ int session_insert(struct db *db, const unsigned char token_hash[SESSION_HASH_BY
 	sqlite3_bind_int64(st, 5, now);
 	sqlite3_bind_int64(st, 6, expires_at);
 	sqlite3_bind_text(st, 7, addr, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, profile_id);
 	int rc = session_step_done(st);
 	if (rc == PARTA_OK)
 		*id = sqlite3_last_insert_rowid(db_handle(db));
@@ -36,9 +38,9 @@ int session_insert(struct db *db, const unsigned char token_hash[SESSION_HASH_BY
 int session_find(struct db *db, const unsigned char token_hash[SESSION_HASH_BYTES],
 		 struct session_row *out)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT id, account_id, created_at, last_seen_at, "
-				       "expires_at, revoked_at, csrf_hash FROM sessions "
-				       "WHERE token_hash = ?");
+	sqlite3_stmt *st = db_stmt(db, "SELECT id, IFNULL(account_id, 0), created_at, "
+				       "last_seen_at, expires_at, revoked_at, csrf_hash, "
+				       "IFNULL(profile_id, 0) FROM sessions WHERE token_hash = ?");
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_blob(st, 1, token_hash, SESSION_HASH_BYTES, SQLITE_STATIC);
@@ -53,6 +55,7 @@ int session_find(struct db *db, const unsigned char token_hash[SESSION_HASH_BYTE
 		memset(out->csrf_hash, 0, SESSION_HASH_BYTES);
 		if (sqlite3_column_bytes(st, 6) == SESSION_HASH_BYTES)
 			memcpy(out->csrf_hash, sqlite3_column_blob(st, 6), SESSION_HASH_BYTES);
+		out->profile_id = sqlite3_column_int64(st, 7);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)

@@ -12,9 +12,12 @@
 
 #define SESSION_HASH_BYTES 32
 
+/* A session of a journal account (account_id) or of a messenger profile (profile_id); never
+ * both. */
 struct session_row {
 	int64_t id;
 	int64_t account_id;
+	int64_t profile_id;
 	int64_t created_at;
 	int64_t last_seen_at;
 	int64_t expires_at;
@@ -24,7 +27,8 @@ struct session_row {
 
 int session_insert(struct db *db, const unsigned char token_hash[SESSION_HASH_BYTES],
 		   const unsigned char csrf_hash[SESSION_HASH_BYTES], int64_t account_id,
-		   int64_t now, int64_t expires_at, const char *addr, int64_t *id);
+		   int64_t profile_id, int64_t now, int64_t expires_at, const char *addr,
+		   int64_t *id);
 int session_find(struct db *db, const unsigned char token_hash[SESSION_HASH_BYTES],
 		 struct session_row *out);
 int session_touch(struct db *db, int64_t id, int64_t now);

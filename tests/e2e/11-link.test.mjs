@@ -138,7 +138,7 @@ test('codes: resend cooldown, expiry, exhaustion, hourly limit (the clock moves)
   const soon = await step('send-code', { flow: s1.flow }, parent);
   assert.equal(soon.status, 429);
   assert.ok(Number(soon.headers.get('retry-after')) > 0);
-  assert.equal(soon.body.error.code, 'too_many_codes');
+  assert.equal(soon.body.error.code, 'too_many_attempts');
   await srv.advance(61);
   const s2 = await ok(step('send-code', { flow: s1.flow }, parent));
   const first = await lastCode(phone);
@@ -193,4 +193,75 @@ test('steps need a session; a flow is the account\'s own', async () => {
   const s1 = await ok(step('start', { phone: '+79993334455' }, late));
   const stolen = await step('code', { flow: s1.flow, code: await lastCode('+79993334455') }, parent);
   assert.equal(stolen.status, 404);
+});
+
+const bearer = (token) => ({ body: { token } });
+
+test('«Перейти в мессенджер»: a messenger session without a password; one profile sees both organisations', async () => {
+  // The other organisation's administrator is a person in its staff room too.
+  const org2 = other.body.account.org.id;
+  const base2 = `/api/v1/orgs/${org2}`;
+  const pos = (await call('POST', `${base2}/positions`, { name: 'Учитель', position_type: 'Педагогический состав' }, other)).body.id;
+  const person = (await call('POST', `${base2}/persons`, { surname: 'Иванова', first_name: 'Мария' }, other)).body.id;
+  await call('POST', `${base2}/orders`, { kind: 'hire', number: 'Г-1', date: '2026-09-01', person_id: person, position_id: pos }, other);
+  sqlite(`UPDATE accounts SET person_id = ${person} WHERE login = 'other'`);
+  // The account was linked before it had a person: mark the person as the link did.
+  sqlite(`UPDATE persons SET linked = 1 WHERE id = ${person}`);
+
+  const mine = await ok(call('GET', '/api/v1/me/chats', undefined, admin));
+  assert.deepEqual(mine.chats.map((c) => [c.kind, c.kind_label, c.name]), [['staff', 'Учительская', 'Учительская']]);
+  assert.deepEqual(mine.chats[0].admins, []);
+
+  const notLinked = await call('POST', '/api/v1/me/messenger', {}, teacher);
+  assert.equal(notLinked.status, 409);
+  const r = await fetch(srv.url + '/api/v1/me/messenger', {
+    method: 'POST', headers: { authorization: `Bearer ${admin.body.token}`, 'content-type': 'application/json' }, body: '{}',
+  });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.getSetCookie().join('\n'), /parta_msession=[^;]+; Path=\/; Max-Age=\d+; SameSite=Lax; HttpOnly/);
+  const session = await r.json();
+  const me = await ok(call('GET', '/api/v1/messenger/me', undefined, bearer(session.token)));
+  assert.equal(me.profile.surname, 'Иванова');
+  assert.deepEqual(me.organisations.map((o) => o.name).sort(), ['Гимназия №2', 'МБОУ СОШ №1']);
+  const chats = await ok(call('GET', '/api/v1/messenger/chats', undefined, bearer(session.token)));
+  assert.deepEqual(chats.chats.map((c) => [c.org_name, c.name]).sort(), [['Гимназия №2', 'Учительская'], ['МБОУ СОШ №1', 'Учительская']]);
+  // Each face takes only its own sessions.
+  assert.equal((await call('GET', '/api/v1/messenger/me', undefined, admin)).status, 401);
+  assert.equal((await call('GET', '/api/v1/me', undefined, bearer(session.token))).status, 401);
+  await ok(call('POST', '/api/v1/messenger/logout', {}, bearer(session.token)));
+  assert.equal((await call('GET', '/api/v1/messenger/me', undefined, bearer(session.token))).status, 401);
+});
+
+test('the messenger\'s own sign-in: phone, then password or SMS code', async () => {
+  const pub = (name, body) => fetch(`${srv.url}/api/v1/messenger/login/${name}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  }).then(async (r) => ({ status: r.status, body: await r.json(), headers: r.headers }));
+  const unknown = await pub('start', { phone: '+79990001122' });
+  assert.equal(unknown.status, 404);
+  assert.match(unknown.body.error.message, /не найден или не привязан/);
+  // By password (the profile of the first tests has one).
+  const s1 = await pub('start', { phone: '8 999 111 22 33' });
+  assert.equal(s1.status, 200);
+  assert.equal(s1.body.step, 'auth');
+  const wrong = await pub('password', { flow: s1.body.flow, password: 'nope' });
+  assert.equal(wrong.status, 422);
+  const signed = await pub('password', { flow: s1.body.flow, password: ADMIN_PASSWORD });
+  assert.equal(signed.status, 200, JSON.stringify(signed.body));
+  assert.ok(signed.body.token);
+  assert.equal(signed.body.profile.surname, 'Иванова');
+  assert.equal((await call('GET', '/api/v1/messenger/me', undefined, bearer(signed.body.token))).status, 200);
+  // By code: a profile without a password gets its code at once.
+  await srv.advance(3600);
+  const l1 = await ok(step('start', { phone: '+79995556677' }, late));
+  const l2 = await ok(step('code', { flow: l1.flow, code: await lastCode('+79995556677') }, late));
+  await ok(step('about', { flow: l2.flow, surname: 'Поздний', first_name: 'Пётр' }, late));
+  await srv.advance(61);
+  const c1 = await pub('start', { phone: '+79995556677' });
+  assert.equal(c1.body.step, 'code');
+  assert.equal(c1.body.has_password, false);
+  const c2 = await pub('code', { flow: c1.body.flow, code: await lastCode('+79995556677') });
+  assert.equal(c2.status, 200, JSON.stringify(c2.body));
+  const me = await ok(call('GET', '/api/v1/messenger/me', undefined, bearer(c2.body.token)));
+  assert.equal(me.profile.surname, 'Поздний');
+  assert.equal((await pub('code', { flow: c1.body.flow, code: '123456' })).status, 404, 'the token is spent');
 });

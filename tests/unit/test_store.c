@@ -339,15 +339,15 @@ static void test_sessions(void **state)
 	fill_hash(tok, 1);
 	fill_hash(csrf, 100);
 	fill_hash(tok2, 2);
-	assert_int_equal(session_insert(fx->db, tok, csrf, acc, 1000, 5000, "10.0.0.1", &sid),
+	assert_int_equal(session_insert(fx->db, tok, csrf, acc, 0, 1000, 5000, "10.0.0.1", &sid),
 			 PARTA_OK);
 	assert_true(sid > 0);
-	assert_int_equal(session_insert(fx->db, tok2, csrf, acc, 1000, 5000, "10.0.0.1", &sid2),
+	assert_int_equal(session_insert(fx->db, tok2, csrf, acc, 0, 1000, 5000, "10.0.0.1", &sid2),
 			 PARTA_OK);
 	assert_int_not_equal(sid, sid2);
 	/* A token hash is unique. */
 	int64_t dup = 0;
-	assert_int_not_equal(session_insert(fx->db, tok, csrf, acc, 1000, 5000, "", &dup), PARTA_OK);
+	assert_int_not_equal(session_insert(fx->db, tok, csrf, acc, 0, 1000, 5000, "", &dup), PARTA_OK);
 
 	struct session_row row;
 	memset(&row, 0xFF, sizeof row);
