@@ -331,7 +331,8 @@ int chatsync_mark_linked(struct app *app, int64_t org, int64_t person, bool link
 	return cstore_person_link(app->db, org, person, linked, chats);
 }
 
-void chatsync_publish_linked(struct app *app, int64_t person, bool linked, json_t *chats)
+void chatsync_publish_linked(struct app *app, int64_t org, int64_t person, bool linked,
+			     json_t *chats)
 {
 	size_t i;
 	json_t *id;
@@ -339,13 +340,33 @@ void chatsync_publish_linked(struct app *app, int64_t person, bool linked, json_
 	{
 		if (app->publish == NULL)
 			break;
-		json_t *msg = json_pack("{s:s,s:O,s:b,s:b}", "type", "chat.member", "chat_id", id,
-					"member", linked, "linked", linked);
-		char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
-		if (text != NULL)
-			app->publish(app->publish_ctx, person, text);
-		free(text);
-		json_decref(msg);
+		/* To the person: their chat appears (or goes); to the other members: the person
+		 * is present in it now (or not). */
+		json_t *mine = json_pack("{s:s,s:O,s:b,s:b}", "type", "chat.member", "chat_id", id,
+					 "member", linked, "linked", linked);
+		json_t *theirs = json_pack("{s:s,s:O,s:I,s:b}", "type", "chat.presence", "chat_id",
+					   id, "person_id", (json_int_t)person, "present", linked);
+		char *mine_text = mine ? json_dumps(mine, JSON_COMPACT) : NULL;
+		char *theirs_text = theirs ? json_dumps(theirs, JSON_COMPACT) : NULL;
+		json_t *members = NULL;
+		if (mine_text != NULL)
+			app->publish(app->publish_ctx, person, mine_text);
+		if (theirs_text != NULL &&
+		    cstore_members(app->db, org, json_integer_value(id), false, &members) == PARTA_OK) {
+			size_t k;
+			json_t *m;
+			json_array_foreach(members, k, m)
+			{
+				int64_t other = json_integer_value(json_object_get(m, "person_id"));
+				if (other != person)
+					app->publish(app->publish_ctx, other, theirs_text);
+			}
+		}
+		json_decref(members);
+		free(mine_text);
+		free(theirs_text);
+		json_decref(mine);
+		json_decref(theirs);
 	}
 }
 
@@ -361,7 +382,7 @@ int chatsync_set_linked(struct app *app, int64_t org, int64_t person, bool linke
 	if (rc != PARTA_OK)
 		return rc;
 	/* Their chats appear (or go) in the messenger at once. */
-	chatsync_publish_linked(app, person, linked, ids);
+	chatsync_publish_linked(app, org, person, linked, ids);
 	if (chats != NULL)
 		*chats = ids;
 	else

@@ -76,10 +76,13 @@ int chatsync_delete(struct app *app, int64_t org, int64_t chat);
 int chatsync_set_linked(struct app *app, int64_t org, int64_t person, bool linked,
 			json_t **chats);
 /* The same in the caller's transaction (the link itself is written there too), and the
- * notes for after its commit: {"type":"chat.member","chat_id","member","linked"} per chat. */
+ * notes for after its commit: to the person {"type":"chat.member","chat_id","member",
+ * "linked"} per chat, to the chat's other members {"type":"chat.presence","chat_id",
+ * "person_id","present"}. */
 int chatsync_mark_linked(struct app *app, int64_t org, int64_t person, bool linked,
 			 json_t **chats);
-void chatsync_publish_linked(struct app *app, int64_t person, bool linked, json_t *chats);
+void chatsync_publish_linked(struct app *app, int64_t org, int64_t person, bool linked,
+			     json_t *chats);
 
 /* The subject chat of a teaching load, created with its rule members when missing (paragraf:
  * on the first video call of the load). In its own transaction. */

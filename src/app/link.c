@@ -200,7 +200,7 @@ static int link_run(struct app *app, const struct account *acc, const void *arg,
 	if (crc != PARTA_OK)
 		rc = crc;
 	if (rc == PARTA_OK && chats != NULL) {
-		chatsync_publish_linked(app, acc->person_id, true, chats);
+		chatsync_publish_linked(app, acc->org_id, acc->person_id, true, chats);
 		log_msg(LOG_INFO, "link", "linked account=%" PRId64, acc->id);
 	}
 	json_decref(chats);
@@ -501,7 +501,7 @@ int link_unlink(struct app *app, const struct account *acc)
 		rc = chatsync_mark_linked(app, acc->org_id, acc->person_id, false, &chats);
 	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
 	if (rc == PARTA_OK) {
-		chatsync_publish_linked(app, acc->person_id, false, chats);
+		chatsync_publish_linked(app, acc->org_id, acc->person_id, false, chats);
 		log_msg(LOG_INFO, "link", "unlinked account=%" PRId64, acc->id);
 	}
 	json_decref(chats);

@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startServer, login, ADMIN_PASSWORD } from './lib/server.mjs';
+import { connect } from './lib/ws.mjs';
 
 const TEACHER = { login: 'teacher', password: 'teacher-password', name: 'Учитель', role: 'staff' };
 const PARENT = { login: 'parent', password: 'parent-password', name: 'Родитель', role: 'parent' };
@@ -171,6 +172,15 @@ test('codes: resend cooldown, expiry, exhaustion, hourly limit (the clock moves)
   assert.ok(limited.body.error.retry_after > 60);
   const unknownFlow = await step('send-code', { flow: 'f'.repeat(64) }, parent);
   assert.equal(unknownFlow.status, 404);
+  // Thirty codes an hour from one address, whatever the phones.
+  await srv.advance(3600);
+  let refused;
+  for (let i = 0; i < 31 && !refused; i++) {
+    const r = await step('start', { phone: `+7998000${String(i).padStart(4, '0')}` }, parent);
+    if (r.status === 429) refused = { at: i, r };
+    else assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
+  assert.equal(refused?.at, 30, 'the 31st code from the address is refused');
 });
 
 test('unlinking: the person\'s chats are pending again; linking again restores them', async () => {
@@ -180,11 +190,24 @@ test('unlinking: the person\'s chats are pending again; linking again restores t
   assert.equal((await ok(call('GET', '/api/v1/me/link', undefined, admin))).linked, false);
   assert.equal((await call('GET', `/api/v1/orgs/${org}/chats/${staffRoom.id}`, undefined, admin)).body.chat.pending, 1);
   assert.equal((await call('DELETE', '/api/v1/me/link', undefined, admin)).status, 404);
+  // A colleague in the staff room, online, sees the person come back.
+  const base = `/api/v1/orgs/${org}`;
+  const pos = (await call('POST', `${base}/positions`, { name: 'Учитель', position_type: 'Педагогический состав' }, admin)).body.id;
+  const colleague = (await call('POST', `${base}/persons`, { surname: 'Петров', first_name: 'Пётр' }, admin)).body.id;
+  await call('POST', `${base}/orders`, { kind: 'hire', number: 'П-9', date: '2026-09-01', person_id: colleague, position_id: pos }, admin);
+  sqlite(`UPDATE accounts SET person_id = ${colleague} WHERE login = 'teacher'`);
+  const ws = await connect(srv.url.replace('http:', 'ws:') + '/api/v1/ws', { headers: { authorization: `Bearer ${teacher.body.token}` } });
+  await ws.next((m) => m.type === 'hello');
   await srv.advance(3600);
   const s1 = await ok(step('start', { phone: '+79991112233' }, admin));
   const s2 = await ok(step('password', { flow: s1.flow, password: ADMIN_PASSWORD }, admin));
   await ok(step('confirm', { flow: s2.flow }, admin));
-  assert.equal((await call('GET', `/api/v1/orgs/${org}/chats/${staffRoom.id}`, undefined, admin)).body.chat.pending, 0);
+  // Only the colleague, who never linked, is pending now.
+  assert.equal((await call('GET', `/api/v1/orgs/${org}/chats/${staffRoom.id}`, undefined, admin)).body.chat.pending, 1);
+  const adminPerson = Number(sqlite("SELECT person_id FROM accounts WHERE login = 'admin'"));
+  const presence = await ws.next((m) => m.type === 'chat.presence');
+  assert.deepEqual(presence, { type: 'chat.presence', chat_id: staffRoom.id, person_id: adminPerson, present: true });
+  ws.close();
 });
 
 test('steps need a session; a flow is the account\'s own', async () => {
@@ -210,7 +233,8 @@ test('«Перейти в мессенджер»: a messenger session without a 
 
   const mine = await ok(call('GET', '/api/v1/me/chats', undefined, admin));
   assert.deepEqual(mine.chats.map((c) => [c.kind, c.kind_label, c.name]), [['staff', 'Учительская', 'Учительская']]);
-  assert.deepEqual(mine.chats[0].admins, []);
+  // The staff room of an sgo school: its administrators (now with a person) are its admins.
+  assert.deepEqual(mine.chats[0].admins, ['Иванова Мария']);
 
   const notLinked = await call('POST', '/api/v1/me/messenger', {}, teacher);
   assert.equal(notLinked.status, 409);
