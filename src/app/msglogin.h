@@ -3,7 +3,9 @@
  * messenger session (one profile session sees the chats of every organisation it is linked
  * in). The steps follow core/linkflow.h from AUTH (or straight from CODE when the profile has
  * no password); reaching its CONFIRM signs in. Errors as in app/link.h; PARTA_ENOTFOUND for a
- * phone without a linked profile (the same answer for an unknown one: no probing). */
+ * phone without a profile or whose profile is linked nowhere (one answer for both). Like the
+ * link flow of SPEC §2, the answer tells whether a phone has a usable profile; codes and
+ * passwords stay behind their limits. */
 #ifndef PARTA_APP_MSGLOGIN_H
 #define PARTA_APP_MSGLOGIN_H
 
