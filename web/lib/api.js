@@ -1,15 +1,15 @@
 // A tiny wrapper around fetch() for the Parta REST API.
 //
 // Every request is JSON. Requests that change state (anything but GET/HEAD)
-// carry the X-CSRF-Token header, copied from the `parta_csrf` cookie the
-// server sets at login; the session itself travels in the HttpOnly
-// `parta_session` cookie, which scripts never see.
+// carry the X-CSRF-Token header, copied from the CSRF cookie the server sets
+// at sign-in; the session itself travels in an HttpOnly cookie, which
+// scripts never see. The journal's pair is `parta_session` / `parta_csrf`
+// (`api`), the messenger's `parta_msession` / `parta_mcsrf` (`messengerApi`).
 //
 // A non-2xx answer is thrown as an ApiError carrying the HTTP status, the
 // stable error code and the Russian message from the server's
-// {"error": {"code": "...", "message": "..."}} body, ready to show to the user.
-
-const CSRF_COOKIE = 'parta_csrf';
+// {"error": {"code": "...", "message": "..."}} body, ready to show to the user,
+// and the whole error object in `details` (attempts_left, retry_after, …).
 
 const FALLBACK_MESSAGES = {
   0: 'Нет связи с сервером. Проверьте подключение и попробуйте ещё раз.',
@@ -22,12 +22,13 @@ const FALLBACK_MESSAGES = {
 };
 
 export class ApiError extends Error {
-  constructor(status, code, message, retryAfter = null) {
+  constructor(status, code, message, retryAfter = null, details = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
+    this.details = details;
   }
 }
 
@@ -62,13 +63,13 @@ async function readJson(res) {
   }
 }
 
-async function request(method, path, body) {
+async function request(csrfCookie, method, path, body) {
   const headers = { Accept: 'application/json' };
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (method !== 'GET' && method !== 'HEAD') {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body ?? {});
-    const csrf = readCookie(CSRF_COOKIE);
+    const csrf = readCookie(csrfCookie);
     if (csrf) headers['X-CSRF-Token'] = csrf;
   }
 
@@ -83,19 +84,30 @@ async function request(method, path, body) {
   if (res.ok) return data;
 
   const err = data && typeof data.error === 'object' && data.error ? data.error : {};
-  const retry = Number.parseInt(res.headers.get('Retry-After') || '', 10);
+  let retry = Number.parseInt(res.headers.get('Retry-After') || '', 10);
+  if (!Number.isFinite(retry) && Number.isFinite(err.retry_after)) retry = err.retry_after;
   throw new ApiError(
     res.status,
     typeof err.code === 'string' ? err.code : 'http_' + res.status,
     typeof err.message === 'string' && err.message ? err.message : fallbackMessage(res.status),
     Number.isFinite(retry) ? retry : null,
+    err,
   );
 }
 
-export const api = {
-  get: (path) => request('GET', path),
-  post: (path, body) => request('POST', path, body),
-  put: (path, body) => request('PUT', path, body),
-  patch: (path, body) => request('PATCH', path, body),
-  delete: (path, body) => request('DELETE', path, body),
-};
+// A client whose write requests echo the CSRF cookie named `csrfCookie`.
+export function createApi({ csrfCookie }) {
+  return {
+    get: (path) => request(csrfCookie, 'GET', path),
+    post: (path, body) => request(csrfCookie, 'POST', path, body),
+    put: (path, body) => request(csrfCookie, 'PUT', path, body),
+    patch: (path, body) => request(csrfCookie, 'PATCH', path, body),
+    delete: (path, body) => request(csrfCookie, 'DELETE', path, body),
+  };
+}
+
+// The journal face's client (and the login page's).
+export const api = createApi({ csrfCookie: 'parta_csrf' });
+
+// The messenger face's client.
+export const messengerApi = createApi({ csrfCookie: 'parta_mcsrf' });
