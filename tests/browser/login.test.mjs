@@ -10,7 +10,8 @@
 // Every page is watched: a console error, an uncaught exception (CSP
 // violations land there too) or a failed load of one of our own resources
 // fails the test. The only failures expected are the 401 answers of
-// /api/v1/me (signed out) and of the login POST (wrong password).
+// /api/v1/me (signed out), of /api/v1/messenger/me (no messenger session: the
+// messenger's own sign-in) and of the login POST (wrong password).
 
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,7 +30,7 @@ const TIMEOUT = 15_000;
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 360, height: 740 };
 
-const EXPECTED_401 = new Set(['/api/v1/me', '/api/v1/auth/login']);
+const EXPECTED_401 = new Set(['/api/v1/me', '/api/v1/auth/login', '/api/v1/messenger/me']);
 
 let browser;
 let context;
@@ -172,15 +173,16 @@ test('signing in lands on the journal and shows who is signed in', async () => {
   assertNoProblems();
 });
 
-test('the «Мессенджер» link opens the messenger frame', async () => {
+test('the «Мессенджер» link of an account without a profile opens the messenger sign-in', async () => {
   const page = await newPage();
   await signIn(page);
   await page.getByRole('link', { name: 'Мессенджер', exact: true }).click();
   await page.waitForURL(pathIs('/messenger/'));
   assert.equal(await page.title(), 'Parta · Мессенджер');
-  await page.getByText('Чатов пока нет').waitFor();
-  await page.getByText('Выберите чат').waitFor();
-  if (DISPLAY_NAME) assert.equal(await textOf(page, '#user-name'), DISPLAY_NAME);
+  // The messenger has sessions of its own (a profile's): not signed in there yet.
+  await page.getByRole('heading', { name: 'Вход в мессенджер' }).waitFor();
+  await page.getByLabel('Номер телефона').waitFor();
+  assert.equal(await page.locator('#logout').isVisible(), false);
 
   await page.getByRole('link', { name: 'Журнал', exact: true }).click();
   await page.waitForURL(pathIs('/journal/'));
@@ -203,16 +205,17 @@ test('«Выйти» signs out; the journal then asks to sign in again', async (
   await page.waitForURL((u) => u.pathname === '/' && u.searchParams.get('next') === '/journal/');
   await page.locator('#login').waitFor();
 
+  // The messenger signs in on its own page.
   await page.goto(url('/messenger/'));
-  await page.waitForURL((u) => u.pathname === '/' && u.searchParams.get('next') === '/messenger/');
-  await page.locator('#login').waitFor();
+  await page.getByRole('heading', { name: 'Вход в мессенджер' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/messenger/');
   assertNoProblems();
 });
 
 test('?next= picks the face after sign-in, and only our own faces', async () => {
   let page = await newPage();
   await signIn(page, { next: '/messenger/' });
-  await page.getByText('Чатов пока нет').waitFor();
+  await page.getByRole('heading', { name: 'Вход в мессенджер' }).waitFor();
   await context.close();
 
   page = await newPage();
@@ -234,10 +237,9 @@ test('at 360 px nothing scrolls sideways', async () => {
   await page.locator('#password').fill(PASSWORD);
   await page.locator('#submit').click();
   await page.waitForURL(pathIs('/messenger/'));
-  await page.getByText('Чатов пока нет').waitFor();
-  await page.locator('#user-name').waitFor();
-  await page.getByRole('button', { name: 'Выйти' }).waitFor();
-  assert.ok(await pageWidth(page) <= PHONE.width, 'the messenger scrolls sideways');
+  await page.getByRole('heading', { name: 'Вход в мессенджер' }).waitFor();
+  await page.getByLabel('Номер телефона').waitFor();
+  assert.ok(await pageWidth(page) <= PHONE.width, 'the messenger sign-in scrolls sideways');
 
   await page.getByRole('link', { name: 'Журнал', exact: true }).click();
   await page.waitForURL(pathIs('/journal/'));
