@@ -104,7 +104,6 @@ function startSignIn() {
   const first = () => {
     restart.hidden = true;
     show(phoneStep({
-      lead: 'Номер телефона учебного профиля',
       submitLabel: 'Продолжить',
       onPhone: async (phone) => next(await api.post('/api/v1/messenger/login/start', { phone })),
     }));
