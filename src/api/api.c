@@ -51,6 +51,7 @@ static const struct api_route api_routes[] = {
 	{HTTP_POST, "/api/v1/messenger/logout", api_msg_logout, API_PROFILE},
 	{HTTP_GET, "/api/v1/messenger/me", api_msg_me, API_PROFILE},
 	{HTTP_GET, "/api/v1/messenger/chats", api_msg_chats, API_PROFILE},
+	{HTTP_GET, "/api/v1/messenger/chats/{chat}/messages", api_msg_history, API_PROFILE},
 	{HTTP_GET, "/api/v1/ws", api_ws_plain_get, API_SESSION},
 	{HTTP_POST, "/api/v1/test/clock", api_test_clock, API_TESTMODE},
 	{HTTP_GET, "/api/v1/dev/sms", api_dev_sms, API_DEV_SMS},
@@ -264,19 +265,23 @@ int api_http(struct srv *srv, struct http_req *req)
 	return API_DONE;
 }
 
-int api_ws_admit(struct srv *srv, struct http_req *req, int64_t *account_id)
+int api_ws_admit(struct srv *srv, struct http_req *req, int64_t *account_id,
+		 int64_t *profile_id)
 {
 	struct auth_ctx who;
 	char token[128];
 	bool by_cookie = false;
+	*account_id = *profile_id = 0;
 	const char *t = api_token(req, "parta_session", token, sizeof token, &by_cookie);
-	if (t == NULL || auth_authenticate(srv_app(srv), t, &who) != PARTA_OK ||
-	    who.session.account_id == 0)
+	if (t == NULL)
+		t = api_token(req, "parta_msession", token, sizeof token, &by_cookie);
+	if (t == NULL || auth_authenticate(srv_app(srv), t, &who) != PARTA_OK)
 		return PARTA_EUNAUTH;
 	/* Browsers attach cookies to cross-site WebSocket handshakes too: with a cookie, the
 	 * page that opens the socket must come from this server. */
 	if (by_cookie && req->origin != NULL && !api_same_origin(req->origin, req->host))
 		return PARTA_EUNAUTH;
-	*account_id = who.account.id;
+	*account_id = who.session.account_id;
+	*profile_id = who.session.profile_id;
 	return PARTA_OK;
 }

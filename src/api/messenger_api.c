@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../app/link.h"
+#include "../app/msg.h"
 #include "../app/msglogin.h"
 #include "../core/err.h"
 #include "../net/work.h"
@@ -224,5 +225,35 @@ int api_msg_chats(struct srv *srv, struct http_req *req, const struct auth_ctx *
 		return API_DONE;
 	}
 	http_json(&req->resp, 200, json_pack("{s:o}", "chats", chats));
+	return API_DONE;
+}
+
+int api_msg_history(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	char before[24], limit[8];
+	api_query_value(req, "before", before, sizeof before);
+	api_query_value(req, "limit", limit, sizeof limit);
+	char *end = NULL;
+	long long b = before[0] ? strtoll(before, &end, 10) : 0;
+	bool bad = before[0] && (end == NULL || *end != '\0');
+	long l = limit[0] ? strtol(limit, &end, 10) : 50;
+	bad = bad || (limit[0] && (end == NULL || *end != '\0'));
+	json_t *messages = NULL;
+	int rc = bad ? PARTA_EVALIDATION
+		     : msg_history(srv_app(srv), who->session.profile_id, api_param_id(req, "chat"),
+				   b, (int)l, &messages);
+	if (rc == PARTA_EVALIDATION) {
+		http_error(&req->resp, rc, "validation", "before: номер сообщения; limit: 1–200");
+		return API_DONE;
+	}
+	if (rc == PARTA_ENOTFOUND) {
+		http_error(&req->resp, rc, "not_found", "Чат не найден");
+		return API_DONE;
+	}
+	if (rc != PARTA_OK) {
+		http_error(&req->resp, rc, "internal", "Внутренняя ошибка сервера");
+		return API_DONE;
+	}
+	http_json(&req->resp, 200, json_pack("{s:o}", "messages", messages));
 	return API_DONE;
 }

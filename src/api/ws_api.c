@@ -8,6 +8,7 @@
 
 #include "../core/err.h"
 #include "../util/log.h"
+#include "../app/msg.h"
 #include "../store/account.h"
 #include "api.h"
 #include "handlers.h"
@@ -32,13 +33,94 @@ void api_ws_open(struct ws_conn *conn)
 {
 	struct app *app = srv_app(ws_srv(conn));
 	struct account acc;
-	int64_t person = account_find_by_id(app->db, ws_account(conn), &acc) == PARTA_OK
+	int64_t person = ws_account(conn) != 0 &&
+					 account_find_by_id(app->db, ws_account(conn), &acc) == PARTA_OK
 				 ? acc.person_id
 				 : 0;
 	ws_set_person(conn, person);
-	api_ws_send_json(conn, json_pack("{s:s,s:I,s:I,s:I}", "type", "hello", "account_id",
+	api_ws_send_json(conn, json_pack("{s:s,s:I,s:I,s:I,s:I}", "type", "hello", "account_id",
 					 (json_int_t)ws_account(conn), "person_id",
-					 (json_int_t)person, "server_time", (json_int_t)app_now(app)));
+					 (json_int_t)person, "profile_id",
+					 (json_int_t)ws_profile(conn), "server_time",
+					 (json_int_t)app_now(app)));
+}
+
+/* ---- the messenger's commands (messenger sessions only) ---- */
+
+static const char *api_ws_code(int rc)
+{
+	switch (rc) {
+	case PARTA_EVALIDATION: return "validation";
+	case PARTA_ENOTFOUND: return "not_found";
+	case PARTA_EFORBIDDEN: return "forbidden";
+	case PARTA_ECONFLICT: return "conflict";
+	default: return "internal";
+	}
+}
+
+/* send / edit / delete: the answer to the sender carries its client id. */
+static void api_ws_change(struct ws_conn *conn, json_t *msg, const char *type)
+{
+	struct app *app = srv_app(ws_srv(conn));
+	json_t *client_id = json_object_get(msg, "client_id");
+	struct msg_result res;
+	int rc;
+	if (strcmp(type, "send") == 0)
+		rc = msg_send(app, ws_profile(conn), json_integer_value(json_object_get(msg, "chat_id")),
+			      json_string_value(client_id),
+			      json_string_value(json_object_get(msg, "text")),
+			      json_integer_value(json_object_get(msg, "reply_to")), &res);
+	else if (strcmp(type, "edit") == 0)
+		rc = msg_edit(app, ws_profile(conn),
+			      json_integer_value(json_object_get(msg, "message_id")),
+			      json_string_value(json_object_get(msg, "text")), &res);
+	else
+		rc = msg_delete(app, ws_profile(conn),
+				json_integer_value(json_object_get(msg, "message_id")), &res);
+	if (rc == PARTA_OK)
+		api_ws_send_json(conn, json_pack("{s:s,s:O?,s:I,s:O}", "type", "ack", "client_id",
+						 client_id, "seq", (json_int_t)res.seq, "message",
+						 res.message));
+	else
+		api_ws_send_json(conn, json_pack("{s:s,s:O?,s:s,s:s}", "type", "error", "client_id",
+						 client_id, "code", api_ws_code(rc), "message",
+						 res.why[0] ? res.why : "Внутренняя ошибка сервера"));
+	msg_result_free(&res);
+}
+
+/* resume: {"chats":{"<chat id>": last seq seen}} → what was missed, in order, then
+ * {"type":"resumed"}. */
+static void api_ws_resume(struct ws_conn *conn, json_t *msg)
+{
+	static const char *const types[] = {"message", "message.edited", "message.deleted"};
+	struct app *app = srv_app(ws_srv(conn));
+	const char *key;
+	json_t *v;
+	json_object_foreach(json_object_get(msg, "chats"), key, v)
+	{
+		int64_t chat = strtoll(key, NULL, 10), after = json_integer_value(v);
+		for (;;) {
+			json_t *events;
+			if (msg_events(app, ws_profile(conn), chat, after, 500, &events) != PARTA_OK)
+				break;
+			size_t i, n = json_array_size(events);
+			json_t *e;
+			json_array_foreach(events, i, e)
+			{
+				const char *kind = json_string_value(json_object_get(e, "kind"));
+				int k = strcmp(kind, "message") == 0 ? 0 : strcmp(kind, "edit") == 0 ? 1 : 2;
+				after = json_integer_value(json_object_get(e, "seq"));
+				api_ws_send_json(conn, json_pack("{s:s,s:I,s:I,s:O}", "type", types[k],
+								 "chat_id", (json_int_t)chat, "seq",
+								 (json_int_t)after, "message",
+								 json_object_get(e, "message")));
+			}
+			json_decref(events);
+			if (n < 500)
+				break;
+		}
+	}
+	api_ws_send_json(conn, json_pack("{s:s}", "type", "resumed"));
 }
 
 static void api_ws_flood(struct ws_conn *conn, json_t *msg)
@@ -79,6 +161,12 @@ void api_ws_message(struct ws_conn *conn, const char *text, size_t len)
 	if (type != NULL && strcmp(type, "ping") == 0) {
 		json_t *id = json_object_get(msg, "id");
 		api_ws_send_json(conn, json_pack("{s:s,s:O?}", "type", "pong", "id", id));
+	} else if (type != NULL && ws_profile(conn) != 0 &&
+		   (strcmp(type, "send") == 0 || strcmp(type, "edit") == 0 ||
+		    strcmp(type, "delete") == 0)) {
+		api_ws_change(conn, msg, type);
+	} else if (type != NULL && ws_profile(conn) != 0 && strcmp(type, "resume") == 0) {
+		api_ws_resume(conn, msg);
 	} else if (type != NULL && strcmp(type, "debug.flood") == 0 &&
 		   srv_app(ws_srv(conn))->test_mode) {
 		api_ws_flood(conn, msg);

@@ -32,6 +32,8 @@ struct app {
 	/* Where events for a person's online clients go (the server's WebSocket hub), called on
 	 * the loop thread after the change committed; NULL when nobody listens (the CLI). */
 	void (*publish)(void *ctx, int64_t person, const char *json);
+	/* The same for the messenger connections of a profile. */
+	void (*publish_profile)(void *ctx, int64_t profile, const char *json);
 	void *publish_ctx;
 	/* The database file, for work on other threads that opens its own connection; NULL
 	 * when there is none to open (then such work is refused). */

@@ -32,6 +32,28 @@ static int chatsync_note(struct chatsync_notes *notes, int64_t chat, int64_t per
 	return PARTA_OK;
 }
 
+/* Sends one text to the person's journal connections and to the messenger connections of
+ * the profiles linked to their accounts. */
+static void chatsync_send_person(struct app *app, int64_t person, const char *text)
+{
+	if (app->publish != NULL)
+		app->publish(app->publish_ctx, person, text);
+	if (app->publish_profile == NULL)
+		return;
+	const int64_t args[] = {person};
+	json_t *rows;
+	if (db_rows_json(app->db, "SELECT DISTINCT profile_id FROM accounts WHERE person_id = ? "
+				  "AND profile_id IS NOT NULL",
+			 args, 1, &rows) != PARTA_OK)
+		return;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+		app->publish_profile(app->publish_ctx,
+				     json_integer_value(json_object_get(r, "profile_id")), text);
+	json_decref(rows);
+}
+
 void chatsync_publish(struct app *app, const struct chatsync_notes *notes)
 {
 	for (size_t i = 0; app->publish != NULL && i < notes->n; i++) {
@@ -41,7 +63,7 @@ void chatsync_publish(struct app *app, const struct chatsync_notes *notes)
 					"admin", chatm_admin(n->after));
 		char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
 		if (text != NULL)
-			app->publish(app->publish_ctx, n->person, text);
+			chatsync_send_person(app, n->person, text);
 		free(text);
 		json_decref(msg);
 	}
@@ -350,7 +372,7 @@ void chatsync_publish_linked(struct app *app, int64_t org, int64_t person, bool 
 		char *theirs_text = theirs ? json_dumps(theirs, JSON_COMPACT) : NULL;
 		json_t *members = NULL;
 		if (mine_text != NULL)
-			app->publish(app->publish_ctx, person, mine_text);
+			chatsync_send_person(app, person, mine_text);
 		if (theirs_text != NULL &&
 		    cstore_members(app->db, org, json_integer_value(id), false, &members) == PARTA_OK) {
 			size_t k;
@@ -359,7 +381,7 @@ void chatsync_publish_linked(struct app *app, int64_t org, int64_t person, bool 
 			{
 				int64_t other = json_integer_value(json_object_get(m, "person_id"));
 				if (other != person)
-					app->publish(app->publish_ctx, other, theirs_text);
+					chatsync_send_person(app, other, theirs_text);
 			}
 		}
 		json_decref(members);

@@ -24,7 +24,8 @@ struct ws_conn {
 	struct lws *wsi;
 	struct ws_conn *prev, *next;
 	struct outq queue;
-	int64_t account_id;
+	int64_t account_id;     /* a journal account's connection, or */
+	int64_t profile_id;     /* a messenger profile's */
 	int64_t person_id;      /* the account's person: events about them come here */
 	char *rx;               /* the message being reassembled */
 	size_t rx_len;
@@ -41,7 +42,8 @@ struct srv_conn {
 	size_t sent;             /* body bytes written */
 	bool headers_sent;
 	bool head_only;
-	int64_t ws_account;      /* set when the upgrade was admitted */
+	int64_t ws_account;      /* set when the upgrade was admitted: a journal account */
+	int64_t ws_profile;      /* … or a messenger profile */
 	struct ws_conn *ws;
 };
 
@@ -92,18 +94,31 @@ const struct srv_config *srv_config(const struct srv *srv) { return &srv->cfg; }
 int srv_port(const struct srv *srv) { return srv->port; }
 int64_t ws_account(const struct ws_conn *conn) { return conn->account_id; }
 
+int64_t ws_profile(const struct ws_conn *conn) { return conn->profile_id; }
+
 void ws_set_person(struct ws_conn *conn, int64_t person) { conn->person_id = person; }
 
-/* app->publish: every open WebSocket of the person gets the message. */
-static void srv_publish(void *ctx, int64_t person, const char *json)
+/* Sends to every open WebSocket whose person (by_profile: profile) is `id`. */
+static void srv_publish_to(struct srv *srv, bool by_profile, int64_t id, const char *json)
 {
-	struct srv *srv = ctx;
 	size_t len = strlen(json);
 	for (struct ws_conn *c = srv->ws_list, *next; c != NULL; c = next) {
 		next = c->next; /* a send may close a slow consumer */
-		if (c->person_id == person && person != 0 && !c->closing)
+		int64_t who = by_profile ? c->profile_id : c->person_id;
+		if (who == id && id != 0 && !c->closing)
 			(void)ws_send(c, json, len); /* a refused send closes that connection */
 	}
+}
+
+/* app->publish and app->publish_profile. */
+static void srv_publish(void *ctx, int64_t person, const char *json)
+{
+	srv_publish_to(ctx, false, person, json);
+}
+
+static void srv_publish_profile(void *ctx, int64_t profile, const char *json)
+{
+	srv_publish_to(ctx, true, profile, json);
 }
 struct srv *ws_srv(const struct ws_conn *conn) { return conn->srv; }
 
@@ -415,6 +430,7 @@ static int ws_on_established(struct srv *srv, struct lws *wsi, struct srv_conn *
 	c->srv = srv;
 	c->wsi = wsi;
 	c->account_id = conn->ws_account;
+	c->profile_id = conn->ws_profile;
 	outq_init(&c->queue, srv->cfg.ws_queue_cap, LWS_PRE);
 	c->next = srv->ws_list;
 	if (srv->ws_list)
@@ -516,7 +532,7 @@ static int ws_refuse(struct lws *wsi)
 	return 1;
 }
 
-static int ws_admit(struct srv *srv, struct lws *wsi, int64_t *account)
+static int ws_admit(struct srv *srv, struct lws *wsi, int64_t *account, int64_t *profile)
 {
 	char path[64] = "";
 	lws_hdr_copy(wsi, path, sizeof path, WSI_TOKEN_GET_URI);
@@ -525,7 +541,7 @@ static int ws_admit(struct srv *srv, struct lws *wsi, int64_t *account)
 	struct http_req *req = srv_req_new(wsi, false);
 	if (req == NULL)
 		return PARTA_ENOMEM;
-	int rc = api_ws_admit(srv, req, account);
+	int rc = api_ws_admit(srv, req, account, profile);
 	http_req_free(req);
 	return rc;
 }
@@ -544,8 +560,8 @@ static int srv_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
 	}
 	if (reason == LWS_CALLBACK_HTTP_CONFIRM_UPGRADE) {
 		/* Comes before lws allocates the connection's user storage: decide from headers. */
-		int64_t account = 0;
-		int rc = ws_admit(srv, wsi, &account);
+		int64_t account = 0, profile = 0;
+		int rc = ws_admit(srv, wsi, &account, &profile);
 		if (rc == PARTA_ENOTFOUND)
 			return -1;
 		return rc == PARTA_OK ? 0 : ws_refuse(wsi);
@@ -570,10 +586,11 @@ static int srv_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: {
 		/* The handshake is parsed and `user` is this WebSocket's storage: admit again and
 		 * remember who it is. */
-		int64_t account = 0;
-		if (ws_admit(srv, wsi, &account) != PARTA_OK)
+		int64_t account = 0, profile = 0;
+		if (ws_admit(srv, wsi, &account, &profile) != PARTA_OK)
 			return 1;
 		conn->ws_account = account;
+		conn->ws_profile = profile;
 		return 0;
 	}
 	case LWS_CALLBACK_ESTABLISHED:
@@ -669,6 +686,7 @@ int srv_create(const struct srv_config *cfg, struct app *app, struct srv **out, 
 	srv->cfg = *cfg;
 	srv->app = app;
 	app->publish = srv_publish;
+	app->publish_profile = srv_publish_profile;
 	app->publish_ctx = srv;
 	metrics_init(&srv->metrics);
 	db_set_commit_hook(app->db, metrics_commit, &srv->metrics);
@@ -776,6 +794,7 @@ void srv_destroy(struct srv *srv)
 		(void)db_autocheckpoint(srv->app->db, 1000);
 	if (srv->app != NULL && srv->app->publish_ctx == srv) {
 		srv->app->publish = NULL;
+		srv->app->publish_profile = NULL;
 		srv->app->publish_ctx = NULL;
 	}
 	if (srv->ctx)

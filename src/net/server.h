@@ -71,6 +71,8 @@ int ws_send(struct ws_conn *conn, const char *text, size_t len);
 
 /* The account a WebSocket connection was admitted for. */
 int64_t ws_account(const struct ws_conn *conn);
+/* The messenger profile of a messenger connection (0 for a journal one). */
+int64_t ws_profile(const struct ws_conn *conn);
 /* The roster person of the connection's account; events about them are sent here (through
  * app->publish, which srv_create points at the open connections). */
 void ws_set_person(struct ws_conn *conn, int64_t person);

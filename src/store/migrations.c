@@ -265,6 +265,32 @@ const struct migration migrations[] = {
 	 "  profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,"
 	 "  step TEXT NOT NULL, has_password INTEGER NOT NULL, expires_at INTEGER NOT NULL"
 	 ");"},
+	{12,
+	 /* Messages (SPEC §6). Every event of a chat — a message, an edit, a deletion — takes the
+	  * chat's next sequence number in chat_log, so that a reconnecting client receives exactly
+	  * what it missed, in order; messages holds their current state. A client's command id
+	  * makes a retried send land once. */
+	 "ALTER TABLE chats ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0;"
+	 "CREATE TABLE messages ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,"
+	 "  seq INTEGER NOT NULL,"
+	 "  sender_person INTEGER NOT NULL REFERENCES persons(id),"
+	 "  sender_profile INTEGER NOT NULL REFERENCES profiles(id),"
+	 "  client_id TEXT NOT NULL,"
+	 "  text TEXT NOT NULL, reply_to INTEGER,"
+	 "  created_at INTEGER NOT NULL, edited_at INTEGER NOT NULL DEFAULT 0,"
+	 "  deleted_at INTEGER NOT NULL DEFAULT 0,"
+	 "  UNIQUE (chat_id, seq), UNIQUE (sender_profile, client_id)"
+	 ");"
+	 "CREATE TABLE chat_log ("
+	 "  chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,"
+	 "  seq INTEGER NOT NULL,"
+	 "  kind TEXT NOT NULL CHECK (kind IN ('message', 'edit', 'delete')),"
+	 "  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+	 "  at INTEGER NOT NULL,"
+	 "  PRIMARY KEY (chat_id, seq)"
+	 ") WITHOUT ROWID;"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

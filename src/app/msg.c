@@ -1,0 +1,229 @@
+#include "msg.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/chatplan.h"
+#include "../core/err.h"
+#include "../core/msgrule.h"
+#include "../store/mstore.h"
+
+void msg_result_free(struct msg_result *r)
+{
+	json_decref(r->message);
+	memset(r, 0, sizeof *r);
+}
+
+/* The profile's seat in a chat it is a member of; a non-member is told "not found". */
+static int msg_seat(struct app *app, int64_t profile, int64_t chat, bool writing,
+		    struct mstore_seat *seat, struct msg_result *out)
+{
+	int rc = mstore_seat(app->db, chat, profile, seat);
+	if (rc == PARTA_OK && !chatm_member(seat->flags))
+		rc = PARTA_ENOTFOUND;
+	if (rc == PARTA_ENOTFOUND && out != NULL)
+		snprintf(out->why, sizeof out->why, "Чат не найден");
+	if (rc == PARTA_OK && writing && seat->archived) {
+		if (out != NULL)
+			snprintf(out->why, sizeof out->why, "Чат в архиве: писать в него нельзя");
+		return PARTA_ECONFLICT;
+	}
+	return rc;
+}
+
+/* Sends an event to every member's messenger connections (after the commit). */
+static void msg_publish(struct app *app, int64_t chat, const char *type, int64_t seq,
+			json_t *message)
+{
+	if (app->publish_profile == NULL)
+		return;
+	json_t *recipients;
+	if (mstore_recipients(app->db, chat, &recipients) != PARTA_OK)
+		return;
+	json_t *ev = json_pack("{s:s,s:I,s:I,s:O}", "type", type, "chat_id", (json_int_t)chat,
+			       "seq", (json_int_t)seq, "message", message);
+	char *text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
+	size_t i;
+	json_t *r;
+	json_array_foreach(recipients, i, r) if (text != NULL)
+		app->publish_profile(app->publish_ctx,
+				     json_integer_value(json_object_get(r, "profile_id")), text);
+	free(text);
+	json_decref(ev);
+	json_decref(recipients);
+}
+
+/* Runs fn in a transaction; on success the message is published as `type`. */
+static int msg_run(struct app *app, int (*fn)(struct app *, void *, int64_t *chat,
+					     struct msg_result *),
+		   void *arg, const char *type, struct msg_result *out)
+{
+	memset(out, 0, sizeof *out);
+	int64_t chat = 0;
+	int rc = db_begin(app->db);
+	if (rc != PARTA_OK)
+		return rc;
+	rc = fn(app, arg, &chat, out);
+	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
+	if (rc == PARTA_OK && out->seq != 0)
+		msg_publish(app, chat, type, out->seq, out->message);
+	return rc;
+}
+
+struct msg_send_arg {
+	int64_t profile, chat, reply_to;
+	const char *client_id, *text;
+};
+
+static int msg_send_tx(struct app *app, void *arg, int64_t *chat, struct msg_result *out)
+{
+	struct msg_send_arg *a = arg;
+	*chat = a->chat;
+	if (!msgrule_client_id(a->client_id)) {
+		snprintf(out->why, sizeof out->why, "client_id: 1–64 символа [A-Za-z0-9_-]");
+		return PARTA_EVALIDATION;
+	}
+	if (msgrule_text(a->text, out->why, sizeof out->why) != PARTA_OK)
+		return PARTA_EVALIDATION;
+	int64_t id, other_chat;
+	int rc = mstore_by_client(app->db, a->profile, a->client_id, &id, &other_chat);
+	if (rc == PARTA_OK) { /* a retried send: the stored message, no new event */
+		rc = mstore_message(app->db, id, &out->message);
+		if (rc == PARTA_OK)
+			out->seq = 0;
+		return rc;
+	}
+	if (rc != PARTA_ENOTFOUND)
+		return rc;
+	struct mstore_seat seat;
+	if ((rc = msg_seat(app, a->profile, a->chat, true, &seat, out)) != PARTA_OK)
+		return rc;
+	if (a->reply_to != 0) {
+		json_t *orig;
+		rc = mstore_message(app->db, a->reply_to, &orig);
+		bool same = rc == PARTA_OK &&
+			    json_integer_value(json_object_get(orig, "chat_id")) == a->chat;
+		json_decref(orig);
+		if (rc == PARTA_ENOTFOUND || (rc == PARTA_OK && !same)) {
+			snprintf(out->why, sizeof out->why, "reply_to: сообщение этого чата");
+			return PARTA_EVALIDATION;
+		}
+		if (rc != PARTA_OK)
+			return rc;
+	}
+	int64_t now = app_now(app), seq;
+	rc = mstore_log(app->db, a->chat, "message", 0, now, &seq);
+	if (rc == PARTA_OK)
+		rc = mstore_insert(app->db, a->chat, seq, seat.person, a->profile, a->client_id,
+				   a->text, a->reply_to, now, &id);
+	if (rc == PARTA_OK)
+		rc = mstore_message(app->db, id, &out->message);
+	if (rc == PARTA_OK)
+		out->seq = seq;
+	return rc;
+}
+
+int msg_send(struct app *app, int64_t profile, int64_t chat, const char *client_id,
+	     const char *text, int64_t reply_to, struct msg_result *out)
+{
+	struct msg_send_arg a = {profile, chat, reply_to, client_id, text};
+	int rc = msg_run(app, msg_send_tx, &a, "message", out);
+	if (rc == PARTA_OK && out->seq == 0) /* the retried send's own sequence number */
+		out->seq = json_integer_value(json_object_get(out->message, "seq"));
+	return rc;
+}
+
+struct msg_change_arg {
+	int64_t profile, message;
+	const char *text; /* NULL: delete */
+};
+
+static int msg_change_tx(struct app *app, void *arg, int64_t *chat, struct msg_result *out)
+{
+	struct msg_change_arg *a = arg;
+	json_t *m;
+	int rc = mstore_message(app->db, a->message, &m);
+	if (rc == PARTA_ENOTFOUND)
+		snprintf(out->why, sizeof out->why, "Сообщение не найдено");
+	if (rc != PARTA_OK)
+		return rc;
+	*chat = json_integer_value(json_object_get(m, "chat_id"));
+	int64_t sender = json_integer_value(json_object_get(m, "sender_profile"));
+	int64_t created = json_integer_value(json_object_get(m, "created_at"));
+	bool deleted = json_is_true(json_object_get(m, "deleted"));
+	bool same = a->text != NULL && strcmp(a->text, json_string_value(json_object_get(m, "text"))) == 0;
+	json_decref(m);
+	struct mstore_seat seat;
+	if ((rc = msg_seat(app, a->profile, *chat, true, &seat, out)) != PARTA_OK) {
+		if (rc == PARTA_ENOTFOUND)
+			snprintf(out->why, sizeof out->why, "Сообщение не найдено");
+		return rc;
+	}
+	int64_t now = app_now(app);
+	if (a->text != NULL) {
+		if (msgrule_text(a->text, out->why, sizeof out->why) != PARTA_OK)
+			return PARTA_EVALIDATION;
+		if (!msgrule_may_edit(sender, a->profile, created, now, deleted)) {
+			snprintf(out->why, sizeof out->why,
+				 "Изменить можно только своё сообщение в течение суток");
+			return PARTA_EFORBIDDEN;
+		}
+	} else if (!msgrule_may_delete(sender, a->profile, chatm_admin(seat.flags))) {
+		snprintf(out->why, sizeof out->why,
+			 "Удалить чужое сообщение может только администратор чата");
+		return PARTA_EFORBIDDEN;
+	}
+	/* Nothing to change (the same text again, a deleted message deleted again): no event. */
+	if (!same && !(a->text == NULL && deleted)) {
+		rc = a->text ? mstore_edit(app->db, a->message, a->text, now)
+			     : mstore_delete(app->db, a->message, now);
+		if (rc == PARTA_OK)
+			rc = mstore_log(app->db, *chat, a->text ? "edit" : "delete", a->message, now,
+					&out->seq);
+	}
+	if (rc == PARTA_OK)
+		rc = mstore_message(app->db, a->message, &out->message);
+	return rc;
+}
+
+int msg_edit(struct app *app, int64_t profile, int64_t message, const char *text,
+	     struct msg_result *out)
+{
+	if (text == NULL) {
+		memset(out, 0, sizeof *out);
+		snprintf(out->why, sizeof out->why, "Пустое сообщение");
+		return PARTA_EVALIDATION;
+	}
+	struct msg_change_arg a = {profile, message, text};
+	return msg_run(app, msg_change_tx, &a, "message.edited", out);
+}
+
+int msg_delete(struct app *app, int64_t profile, int64_t message, struct msg_result *out)
+{
+	struct msg_change_arg a = {profile, message, NULL};
+	return msg_run(app, msg_change_tx, &a, "message.deleted", out);
+}
+
+int msg_history(struct app *app, int64_t profile, int64_t chat, int64_t before, int limit,
+		json_t **out)
+{
+	struct mstore_seat seat;
+	int rc = msg_seat(app, profile, chat, false, &seat, NULL);
+	if (rc != PARTA_OK)
+		return rc;
+	if (limit < 1 || limit > 200 || before < 0)
+		return PARTA_EVALIDATION;
+	return mstore_history(app->db, chat, before, limit, out);
+}
+
+int msg_events(struct app *app, int64_t profile, int64_t chat, int64_t after, int limit,
+	       json_t **out)
+{
+	struct mstore_seat seat;
+	int rc = msg_seat(app, profile, chat, false, &seat, NULL);
+	if (rc != PARTA_OK)
+		return rc;
+	if (limit < 1 || limit > 1000 || after < 0)
+		return PARTA_EVALIDATION;
+	return mstore_events(app->db, chat, after, limit, out);
+}

@@ -1,0 +1,42 @@
+#include "msgrule.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "utf8.h"
+
+int msgrule_text(const char *text, char *why, size_t whylen)
+{
+	size_t len = text ? strlen(text) : 0;
+	const char *reason = NULL;
+	if (len == 0)
+		reason = "Пустое сообщение";
+	else if (len > MSG_TEXT_MAX)
+		reason = "Сообщение длиннее 4096 байт";
+	else if (!utf8_valid_text(text, len))
+		reason = "Сообщение не в UTF-8 или с управляющими символами";
+	if (reason == NULL)
+		return PARTA_OK;
+	if (why != NULL && whylen > 0)
+		snprintf(why, whylen, "%s", reason);
+	return PARTA_EVALIDATION;
+}
+
+bool msgrule_client_id(const char *id)
+{
+	size_t len = id ? strlen(id) : 0;
+	if (len == 0 || len > MSG_CLIENT_ID_MAX)
+		return false;
+	return strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == len;
+}
+
+bool msgrule_may_edit(int64_t sender, int64_t me, int64_t created_at, int64_t now, bool deleted)
+{
+	return sender == me && !deleted && now - created_at < MSG_EDIT_WINDOW;
+}
+
+bool msgrule_may_delete(int64_t sender, int64_t me, bool chat_admin)
+{
+	return sender == me || chat_admin;
+}

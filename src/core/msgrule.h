@@ -1,0 +1,25 @@
+/* msgrule.h — the rules of a chat message (SPEC §6): text, the edit window, who may delete.
+ * Pure. */
+#ifndef PARTA_CORE_MSGRULE_H
+#define PARTA_CORE_MSGRULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MSG_TEXT_MAX 4096          /* bytes */
+#define MSG_CLIENT_ID_MAX 64       /* bytes of a client's command id */
+#define MSG_EDIT_WINDOW (24 * 3600) /* one's own message can be edited for a day */
+
+/* PARTA_EVALIDATION (a Russian reason in why) for an empty, over-long or non-UTF-8 text, or
+ * one with control characters other than tab, LF and CR (core/utf8.h). */
+int msgrule_text(const char *text, char *why, size_t whylen);
+/* A client id: 1..64 bytes of [A-Za-z0-9_-]. */
+bool msgrule_client_id(const char *id);
+
+/* The sender edits their own message, not deleted, within the window. */
+bool msgrule_may_edit(int64_t sender, int64_t me, int64_t created_at, int64_t now, bool deleted);
+/* The sender deletes their own «для всех» at any time; a chat admin deletes any. */
+bool msgrule_may_delete(int64_t sender, int64_t me, bool chat_admin);
+
+#endif

@@ -1,0 +1,223 @@
+#include "mstore.h"
+
+#include <string.h>
+
+#include "../core/err.h"
+#include "cstore.h"
+
+static int mstore_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return PARTA_OK;
+	return (rc & 0xff) == SQLITE_CONSTRAINT ? PARTA_ECONFLICT : PARTA_EIO;
+}
+
+int mstore_seat(struct db *db, int64_t chat, int64_t profile, struct mstore_seat *out)
+{
+	sqlite3_stmt *st = db_stmt(
+		db, "SELECT c.org_id, a.person_id, IFNULL((SELECT flags FROM chat_members "
+		    "WHERE chat_id = c.id AND person_id = a.person_id), 0), c.archived_at != 0 "
+		    "FROM chats c JOIN accounts a ON a.org_id = c.org_id AND a.profile_id = ?2 "
+		    "AND a.person_id IS NOT NULL WHERE c.id = ?1 LIMIT 1");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, chat);
+	sqlite3_bind_int64(st, 2, profile);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->org = sqlite3_column_int64(st, 0);
+		out->person = sqlite3_column_int64(st, 1);
+		out->flags = (unsigned)sqlite3_column_int(st, 2);
+		out->archived = sqlite3_column_int(st, 3) != 0;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? PARTA_OK : rc == SQLITE_DONE ? PARTA_ENOTFOUND : PARTA_EIO;
+}
+
+int mstore_by_client(struct db *db, int64_t profile, const char *client_id, int64_t *id,
+		     int64_t *chat)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT id, chat_id FROM messages WHERE sender_profile = ? "
+				       "AND client_id = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, profile);
+	sqlite3_bind_text(st, 2, client_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*chat = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? PARTA_OK : rc == SQLITE_DONE ? PARTA_ENOTFOUND : PARTA_EIO;
+}
+
+int mstore_log(struct db *db, int64_t chat, const char *kind, int64_t message, int64_t now,
+	       int64_t *seq)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE chats SET last_seq = last_seq + 1 WHERE id = ? "
+				       "RETURNING last_seq");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, chat);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*seq = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? PARTA_ENOTFOUND : PARTA_EIO;
+	if (message == 0)
+		return PARTA_OK; /* the message row comes next; mstore_insert logs it */
+	st = db_stmt(db, "INSERT INTO chat_log(chat_id, seq, kind, message_id, at) "
+			 "VALUES (?, ?, ?, ?, ?)");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, chat);
+	sqlite3_bind_int64(st, 2, *seq);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, message);
+	sqlite3_bind_int64(st, 5, now);
+	return mstore_done(st);
+}
+
+int mstore_insert(struct db *db, int64_t chat, int64_t seq, int64_t person, int64_t profile,
+		  const char *client_id, const char *text, int64_t reply_to, int64_t now,
+		  int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO messages(chat_id, seq, sender_person, "
+				       "sender_profile, client_id, text, reply_to, created_at) "
+				       "VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?)");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, chat);
+	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_int64(st, 3, person);
+	sqlite3_bind_int64(st, 4, profile);
+	sqlite3_bind_text(st, 5, client_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, reply_to);
+	sqlite3_bind_int64(st, 8, now);
+	int rc = mstore_done(st);
+	if (rc != PARTA_OK)
+		return rc;
+	*id = sqlite3_last_insert_rowid(db_handle(db));
+	st = db_stmt(db, "INSERT INTO chat_log(chat_id, seq, kind, message_id, at) "
+			 "VALUES (?, ?, 'message', ?, ?)");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, chat);
+	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_int64(st, 3, *id);
+	sqlite3_bind_int64(st, 4, now);
+	return mstore_done(st);
+}
+
+int mstore_edit(struct db *db, int64_t id, const char *text, int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE messages SET text = ?, edited_at = ? WHERE id = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, id);
+	return mstore_done(st);
+}
+
+int mstore_delete(struct db *db, int64_t id, int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE messages SET text = '', deleted_at = ? WHERE id = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, id);
+	return mstore_done(st);
+}
+
+#define MSTORE_MESSAGE_COLUMNS                                                                  \
+	"m.id, m.chat_id, m.seq, m.sender_person, m.sender_profile, "                           \
+	"trim(p.surname || ' ' || p.first_name) AS sender_name, m.text, m.reply_to, "            \
+	"m.created_at, m.edited_at, m.deleted_at != 0 AS deleted "
+
+static void mstore_booleans(json_t *rows, const char *key)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		json_t *target = key ? json_object_get(row, key) : row;
+		json_object_set_new(target, "deleted",
+				    json_boolean(json_integer_value(json_object_get(target, "deleted"))));
+	}
+}
+
+int mstore_message(struct db *db, int64_t id, json_t **out)
+{
+	const int64_t args[] = {id};
+	json_t *rows;
+	int rc = db_rows_json(db, "SELECT " MSTORE_MESSAGE_COLUMNS "FROM messages m JOIN persons p "
+				  "ON p.id = m.sender_person WHERE m.id = ?",
+			      args, 1, &rows);
+	if (rc != PARTA_OK)
+		return rc;
+	if (json_array_size(rows) == 0) {
+		json_decref(rows);
+		return PARTA_ENOTFOUND;
+	}
+	mstore_booleans(rows, NULL);
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return PARTA_OK;
+}
+
+int mstore_events(struct db *db, int64_t chat, int64_t after, int limit, json_t **out)
+{
+	const int64_t args[] = {chat, after, limit};
+	json_t *rows;
+	int rc = db_rows_json(db, "SELECT l.seq AS event_seq, l.kind, " MSTORE_MESSAGE_COLUMNS
+				  "FROM chat_log l JOIN messages m ON m.id = l.message_id "
+				  "JOIN persons p ON p.id = m.sender_person WHERE l.chat_id = ?1 "
+				  "AND l.seq > ?2 ORDER BY l.seq LIMIT ?3",
+			      args, 3, &rows);
+	if (rc != PARTA_OK)
+		return rc;
+	mstore_booleans(rows, NULL);
+	*out = json_array();
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		json_t *seq = json_incref(json_object_get(row, "event_seq"));
+		json_t *kind = json_incref(json_object_get(row, "kind"));
+		json_object_del(row, "event_seq");
+		json_object_del(row, "kind");
+		json_array_append_new(*out, json_pack("{s:o,s:o,s:O}", "seq", seq, "kind", kind,
+						      "message", row));
+	}
+	json_decref(rows);
+	return PARTA_OK;
+}
+
+int mstore_history(struct db *db, int64_t chat, int64_t before, int limit, json_t **out)
+{
+	const int64_t args[] = {chat, before, limit};
+	int rc = db_rows_json(db, "SELECT " MSTORE_MESSAGE_COLUMNS "FROM messages m JOIN persons p "
+				  "ON p.id = m.sender_person WHERE m.chat_id = ?1 AND (?2 = 0 OR "
+				  "m.seq < ?2) ORDER BY m.seq DESC LIMIT ?3",
+			      args, 3, out);
+	if (rc == PARTA_OK)
+		mstore_booleans(*out, NULL);
+	return rc;
+}
+
+int mstore_recipients(struct db *db, int64_t chat, json_t **out)
+{
+	const int64_t args[] = {chat};
+	return db_rows_json(db, "SELECT DISTINCT a.profile_id FROM chat_members cm "
+				"JOIN chats c ON c.id = cm.chat_id "
+				"JOIN persons p ON p.id = cm.person_id AND p.linked = 1 "
+				"JOIN accounts a ON a.person_id = cm.person_id AND a.org_id = c.org_id "
+				"AND a.profile_id IS NOT NULL WHERE cm.chat_id = ? AND " CSTORE_MEMBER_SQL,
+			    args, 1, out);
+}

@@ -1,0 +1,51 @@
+/* mstore.h — chat messages and each chat's event log (migration 12). Runs inside the caller's
+ * transaction. JSON results are new references.
+ * Errors: PARTA_ENOTFOUND, PARTA_ECONFLICT (a unique key), PARTA_EIO. */
+#ifndef PARTA_STORE_MSTORE_H
+#define PARTA_STORE_MSTORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+
+/* The profile's place in a chat: its person there (the profile's account in the chat's
+ * organisation), that person's member flags (0: no row), whether the chat is archived.
+ * PARTA_ENOTFOUND when the chat does not exist or the profile has no account in its
+ * organisation. */
+struct mstore_seat {
+	int64_t org, person;
+	unsigned flags;
+	bool archived;
+};
+int mstore_seat(struct db *db, int64_t chat, int64_t profile, struct mstore_seat *out);
+
+/* The message a profile already sent under this client id: *id, *chat (PARTA_ENOTFOUND). */
+int mstore_by_client(struct db *db, int64_t profile, const char *client_id, int64_t *id,
+		     int64_t *chat);
+
+/* Takes the chat's next sequence number for an event about `message` and logs it; for a new
+ * message pass 0 (mstore_insert logs it with the row). */
+int mstore_log(struct db *db, int64_t chat, const char *kind, int64_t message, int64_t now,
+	       int64_t *seq);
+int mstore_insert(struct db *db, int64_t chat, int64_t seq, int64_t person, int64_t profile,
+		  const char *client_id, const char *text, int64_t reply_to, int64_t now,
+		  int64_t *id);
+int mstore_edit(struct db *db, int64_t id, const char *text, int64_t now);
+int mstore_delete(struct db *db, int64_t id, int64_t now);
+
+/* A message's state: {"id","chat_id","seq","sender_person","sender_profile","sender_name",
+ * "text","reply_to","created_at","edited_at","deleted"}; a deleted message's text is "". */
+int mstore_message(struct db *db, int64_t id, json_t **out);
+
+/* Events of a chat after `after` (up to `limit`), in order:
+ * [{"seq","kind","message":{…}}]. */
+int mstore_events(struct db *db, int64_t chat, int64_t after, int limit, json_t **out);
+/* Messages of a chat with seq < before (0: the newest), newest first, up to `limit`. */
+int mstore_history(struct db *db, int64_t chat, int64_t before, int limit, json_t **out);
+
+/* The profiles that receive a chat's events: its members whose person is linked. */
+int mstore_recipients(struct db *db, int64_t chat, json_t **out);
+
+#endif

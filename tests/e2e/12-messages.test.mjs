@@ -1,0 +1,195 @@
+// Messages over the messenger's WebSocket (SPEC §6, first part): two linked profiles in a class
+// chat send and receive live, a retried send lands once, own edits, deletion by the sender or a
+// chat admin, history over REST, resume after a reconnect with exactly the missed events in
+// order, members only, archived chats read-only, and a withdrawal closing the chat at once.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { startServer, login } from './lib/server.mjs';
+import { connect } from './lib/ws.mjs';
+
+const TEACHER = { login: 'teacher', password: 'teacher-password', name: 'Учитель', role: 'staff' };
+const STUDENT = { login: 'student', password: 'student-password', name: 'Ученик', role: 'student' };
+let srv, admin, teacher, student, org, ids = {};
+
+const sqlite = (sql) => spawnSync('sqlite3', [srv.db, sql], { encoding: 'utf8' }).stdout.trim();
+
+async function call(method, path, body, token) {
+  const r = await fetch(srv.url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: r.status, body: await r.json() };
+}
+async function ok(promise, status = 200) {
+  const r = await promise;
+  assert.equal(r.status, status, JSON.stringify(r.body));
+  return r.body;
+}
+let orderNo = 0;
+const order = async (kind, fields) =>
+  (await ok(call('POST', `/api/v1/orgs/${org}/orders`, { kind, number: `С-${++orderNo}`, date: '2026-09-01', ...fields }, admin.body.token), 201)).order;
+
+async function code(phone) {
+  const r = await (await fetch(`${srv.url}/api/v1/dev/sms?phone=${encodeURIComponent(phone)}`)).json();
+  return /(\d{6})/.exec(r.messages[0].text)[1];
+}
+// Links a journal session to a new profile and returns a messenger token.
+async function linkAndOpen(session, phone, surname) {
+  const s1 = await ok(call('POST', '/api/v1/me/link/start', { phone }, session.body.token));
+  const s2 = await ok(call('POST', '/api/v1/me/link/code', { flow: s1.flow, code: await code(phone) }, session.body.token));
+  await ok(call('POST', '/api/v1/me/link/about', { flow: s2.flow, surname, first_name: 'Тест' }, session.body.token));
+  return (await ok(call('POST', '/api/v1/me/messenger', {}, session.body.token))).token;
+}
+const wsOf = async (token) => {
+  const ws = await connect(srv.url.replace('http:', 'ws:') + '/api/v1/ws', { headers: { authorization: `Bearer ${token}` } });
+  await ws.next((m) => m.type === 'hello');
+  return ws;
+};
+
+before(async () => {
+  srv = await startServer({ users: [TEACHER, STUDENT], env: { PARTA_SMS_GATEWAY: 'dev' } });
+  admin = await login(srv.url);
+  teacher = await login(srv.url, TEACHER.login, TEACHER.password);
+  student = await login(srv.url, STUDENT.login, STUDENT.password);
+  org = admin.body.account.org.id;
+  const base = `/api/v1/orgs/${org}`;
+  const pos = (await ok(call('POST', `${base}/positions`, { name: 'Учитель', position_type: 'Педагогический состав' }, admin.body.token), 201)).id;
+  ids.teacher = (await ok(call('POST', `${base}/persons`, { surname: 'Петров', first_name: 'Пётр' }, admin.body.token), 201)).id;
+  ids.student = (await ok(call('POST', `${base}/persons`, { surname: 'Иванова', first_name: 'Анна' }, admin.body.token), 201)).id;
+  ids.class = (await order('class_create', { name: '5А', year: 2026, parallel: 5 })).payload.class_id;
+  ids.other = (await order('class_create', { name: '5Б', year: 2026, parallel: 5 })).payload.class_id;
+  await order('hire', { person_id: ids.teacher, position_id: pos });
+  await order('homeroom', { person_id: ids.teacher, class_id: ids.class });
+  await order('enrol', { person_id: ids.student, class_id: ids.class });
+  sqlite(`UPDATE accounts SET person_id = ${ids.teacher} WHERE login = 'teacher'`);
+  sqlite(`UPDATE accounts SET person_id = ${ids.student} WHERE login = 'student'`);
+  ids.teacherToken = await linkAndOpen(teacher, '+79990000001', 'Петров');
+  ids.studentToken = await linkAndOpen(student, '+79990000002', 'Иванова');
+  const chats = (await ok(call('GET', `${base}/chats`, undefined, admin.body.token))).chats;
+  ids.chat = chats.find((c) => c.name === '5А - Ученики').id;
+  ids.otherChat = chats.find((c) => c.name === '5Б - Ученики').id;
+});
+after(async () => { await srv.stop(); });
+
+test('send, receive live, a retried send lands once, history', async () => {
+  const t = await wsOf(ids.teacherToken);
+  const s = await wsOf(ids.studentToken);
+  t.send({ type: 'send', client_id: 'c-1', chat_id: ids.chat, text: 'Доброе утро, 5А!' });
+  const ack = await t.next((m) => m.type === 'ack' && m.client_id === 'c-1');
+  assert.equal(ack.seq, 1);
+  assert.equal(ack.message.text, 'Доброе утро, 5А!');
+  assert.equal(ack.message.sender_name, 'Петров Пётр');
+  const live = await s.next((m) => m.type === 'message');
+  assert.deepEqual([live.chat_id, live.seq, live.message.id], [ids.chat, 1, ack.message.id]);
+  // The same command again (a retry after a reconnect): the same message, no second one.
+  t.send({ type: 'send', client_id: 'c-1', chat_id: ids.chat, text: 'Доброе утро, 5А!' });
+  const again = await t.next((m) => m.type === 'ack' && m.client_id === 'c-1');
+  assert.equal(again.message.id, ack.message.id);
+  s.send({ type: 'send', client_id: 's-1', chat_id: ids.chat, text: 'Здравствуйте!', reply_to: ack.message.id });
+  const reply = await s.next((m) => m.type === 'ack' && m.client_id === 's-1');
+  assert.equal(reply.seq, 2);
+  assert.equal(reply.message.reply_to, ack.message.id);
+  const history = await ok(call('GET', `/api/v1/messenger/chats/${ids.chat}/messages?limit=10`, undefined, ids.studentToken));
+  assert.deepEqual(history.messages.map((m) => m.seq), [2, 1]);
+  const older = await ok(call('GET', `/api/v1/messenger/chats/${ids.chat}/messages?before=2`, undefined, ids.studentToken));
+  assert.deepEqual(older.messages.map((m) => m.text), ['Доброе утро, 5А!']);
+  // Bad input.
+  t.send({ type: 'send', client_id: 'c-2', chat_id: ids.chat, text: '' });
+  assert.equal((await t.next((m) => m.type === 'error' && m.client_id === 'c-2')).code, 'validation');
+  t.send({ type: 'send', client_id: 'bad id!', chat_id: ids.chat, text: 'x' });
+  assert.equal((await t.next((m) => m.type === 'error' && m.client_id === 'bad id!')).code, 'validation');
+  t.send({ type: 'send', client_id: 'c-3', chat_id: ids.chat, text: 'x'.repeat(4097) });
+  assert.equal((await t.next((m) => m.type === 'error' && m.client_id === 'c-3')).code, 'validation');
+  t.close();
+  s.close();
+});
+
+test('members only: another chat is not found; a journal session cannot send', async () => {
+  const s = await wsOf(ids.studentToken);
+  s.send({ type: 'send', client_id: 's-x', chat_id: ids.otherChat, text: 'Привет' });
+  assert.equal((await s.next((m) => m.type === 'error' && m.client_id === 's-x')).code, 'not_found');
+  const r = await call('GET', `/api/v1/messenger/chats/${ids.otherChat}/messages`, undefined, ids.studentToken);
+  assert.equal(r.status, 404);
+  s.close();
+  const journal = await connect(srv.url.replace('http:', 'ws:') + '/api/v1/ws', { headers: { authorization: `Bearer ${student.body.token}` } });
+  await journal.next((m) => m.type === 'hello');
+  journal.send({ type: 'send', client_id: 'j-1', chat_id: ids.chat, text: 'Привет' });
+  assert.equal((await journal.next((m) => m.type === 'error')).code, 'unknown_type');
+  journal.close();
+});
+
+test('edit own within a day, delete own or as chat admin; resume brings exactly what was missed', async () => {
+  const t = await wsOf(ids.teacherToken);
+  const s = await wsOf(ids.studentToken);
+  s.send({ type: 'send', client_id: 's-2', chat_id: ids.chat, text: 'Я забыла тетрадь' });
+  const mine = (await s.next((m) => m.type === 'ack' && m.client_id === 's-2')).message;
+  const seen = (await t.next((m) => m.type === 'message' && m.message.id === mine.id)).seq;
+  t.close(); // the teacher goes offline…
+  s.send({ type: 'edit', client_id: 's-3', message_id: mine.id, text: 'Я забыла тетрадь дома' });
+  const edited = await s.next((m) => m.type === 'ack' && m.client_id === 's-3');
+  assert.equal(edited.message.text, 'Я забыла тетрадь дома');
+  assert.ok(edited.message.edited_at > 0);
+  s.send({ type: 'send', client_id: 's-4', chat_id: ids.chat, text: 'Ой' });
+  const oops = (await s.next((m) => m.type === 'ack' && m.client_id === 's-4')).message;
+  s.send({ type: 'delete', client_id: 's-5', message_id: oops.id });
+  const gone = await s.next((m) => m.type === 'ack' && m.client_id === 's-5');
+  assert.equal(gone.message.deleted, true);
+  assert.equal(gone.message.text, '');
+  // Someone else's message: not hers to edit or delete.
+  const first = (await ok(call('GET', `/api/v1/messenger/chats/${ids.chat}/messages?before=2`, undefined, ids.studentToken))).messages[0];
+  s.send({ type: 'edit', client_id: 's-6', message_id: first.id, text: 'Взлом' });
+  assert.equal((await s.next((m) => m.type === 'error' && m.client_id === 's-6')).code, 'forbidden');
+  s.send({ type: 'delete', client_id: 's-7', message_id: first.id });
+  assert.equal((await s.next((m) => m.type === 'error' && m.client_id === 's-7')).code, 'forbidden');
+  // …and comes back: resume from the last sequence number seen.
+  const t2 = await wsOf(ids.teacherToken);
+  t2.send({ type: 'resume', chats: { [ids.chat]: seen } });
+  const missed = [];
+  for (;;) {
+    const m = await t2.next((x) => x.type !== 'hello');
+    if (m.type === 'resumed') break;
+    missed.push(m);
+  }
+  assert.deepEqual(missed.map((m) => [m.type, m.seq]), [['message.edited', seen + 1], ['message', seen + 2], ['message.deleted', seen + 3]]);
+  assert.equal(missed[0].message.text, 'Я забыла тетрадь дома');
+  assert.equal(missed[2].message.id, oops.id);
+  // The homeroom teacher is the class chat's admin: may delete the student's message.
+  t2.send({ type: 'delete', client_id: 't-9', message_id: mine.id });
+  assert.equal((await t2.next((m) => m.type === 'ack' && m.client_id === 't-9')).message.deleted, true);
+  // Past the day, one's own message can no longer be edited.
+  t2.send({ type: 'send', client_id: 't-10', chat_id: ids.chat, text: 'Контрольная в пятницу' });
+  const late = (await t2.next((m) => m.type === 'ack' && m.client_id === 't-10')).message;
+  await srv.advance(24 * 3600);
+  t2.send({ type: 'edit', client_id: 't-11', message_id: late.id, text: 'Контрольная в четверг' });
+  assert.equal((await t2.next((m) => m.type === 'error' && m.client_id === 't-11')).code, 'forbidden');
+  t2.close();
+  s.close();
+});
+
+test('a withdrawal closes the chat for the student at once', async () => {
+  // A day passed in the test before: everyone signs in again.
+  admin = await login(srv.url);
+  for (const [who, creds] of [['teacher', TEACHER], ['student', STUDENT]]) {
+    const journal = await login(srv.url, creds.login, creds.password);
+    ids[`${who}Token`] = (await ok(call('POST', '/api/v1/me/messenger', {}, journal.body.token))).token;
+  }
+  const t = await wsOf(ids.teacherToken);
+  const s = await wsOf(ids.studentToken);
+  await order('withdraw', { person_id: ids.student });
+  const note = await s.next((m) => m.type === 'chat.member' && m.chat_id === ids.chat);
+  assert.equal(note.member, false);
+  t.send({ type: 'send', client_id: 't-20', chat_id: ids.chat, text: 'Кто здесь?' });
+  await t.next((m) => m.type === 'ack' && m.client_id === 't-20');
+  s.send({ type: 'send', client_id: 's-20', chat_id: ids.chat, text: 'Я ещё здесь' });
+  assert.equal((await s.next((m) => m.type === 'error' && m.client_id === 's-20')).code, 'not_found');
+  assert.equal(s.messages.filter((m) => m.type === 'message' && m.message.text === 'Кто здесь?').length, 0,
+    'the removed member receives nothing more');
+  // Archived chats are read-only: close the class.
+  await order('class_close', { class_id: ids.class });
+  t.send({ type: 'send', client_id: 't-21', chat_id: ids.chat, text: 'Архив?' });
+  assert.equal((await t.next((m) => m.type === 'error' && m.client_id === 't-21')).code, 'conflict');
+  t.close();
+  s.close();
+});

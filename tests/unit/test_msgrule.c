@@ -1,0 +1,69 @@
+/* test_msgrule.c — the rules of a chat message: text, client ids, the edit window, who may
+ * delete. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/err.h"
+#include "core/msgrule.h"
+
+static void test_text(void **state)
+{
+	(void)state;
+	char why[100], big[MSG_TEXT_MAX + 2];
+	assert_int_equal(msgrule_text("Привет!\nКак дела?\t:)", why, sizeof why), PARTA_OK);
+	assert_int_equal(msgrule_text("", why, sizeof why), PARTA_EVALIDATION);
+	assert_int_equal(msgrule_text(NULL, why, sizeof why), PARTA_EVALIDATION);
+	assert_int_equal(msgrule_text("bell\a", why, sizeof why), PARTA_EVALIDATION);
+	assert_int_equal(msgrule_text("\xd0", why, sizeof why), PARTA_EVALIDATION);
+	memset(big, 'a', sizeof big - 1);
+	big[MSG_TEXT_MAX] = '\0';
+	assert_int_equal(msgrule_text(big, why, sizeof why), PARTA_OK);
+	big[MSG_TEXT_MAX] = 'a';
+	big[MSG_TEXT_MAX + 1] = '\0';
+	assert_int_equal(msgrule_text(big, why, sizeof why), PARTA_EVALIDATION);
+	assert_non_null(strstr(why, "4096"));
+}
+
+static void test_client_id(void **state)
+{
+	(void)state;
+	assert_true(msgrule_client_id("c-1_A"));
+	assert_false(msgrule_client_id(""));
+	assert_false(msgrule_client_id(NULL));
+	assert_false(msgrule_client_id("with space"));
+	char long_id[MSG_CLIENT_ID_MAX + 2];
+	memset(long_id, 'x', sizeof long_id - 1);
+	long_id[MSG_CLIENT_ID_MAX] = '\0';
+	assert_true(msgrule_client_id(long_id));
+	long_id[MSG_CLIENT_ID_MAX] = 'x';
+	long_id[MSG_CLIENT_ID_MAX + 1] = '\0';
+	assert_false(msgrule_client_id(long_id));
+}
+
+static void test_edit_and_delete(void **state)
+{
+	(void)state;
+	int64_t t = 1000000;
+	assert_true(msgrule_may_edit(7, 7, t, t + MSG_EDIT_WINDOW - 1, false));
+	assert_false(msgrule_may_edit(7, 7, t, t + MSG_EDIT_WINDOW, false));
+	assert_false(msgrule_may_edit(7, 8, t, t + 1, false));
+	assert_false(msgrule_may_edit(7, 7, t, t + 1, true));
+	assert_true(msgrule_may_delete(7, 7, false));
+	assert_false(msgrule_may_delete(7, 8, false));
+	assert_true(msgrule_may_delete(7, 8, true));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_client_id),
+		cmocka_unit_test(test_edit_and_delete),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
