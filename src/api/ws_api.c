@@ -70,6 +70,11 @@ static void api_ws_change(struct ws_conn *conn, json_t *msg, const char *type)
 			      json_string_value(client_id),
 			      json_string_value(json_object_get(msg, "text")),
 			      json_integer_value(json_object_get(msg, "reply_to")), &res);
+	else if (strcmp(type, "react") == 0)
+		rc = msg_react(app, ws_profile(conn),
+			       json_integer_value(json_object_get(msg, "message_id")),
+			       json_string_value(json_object_get(msg, "emoji")),
+			       !json_is_false(json_object_get(msg, "on")), &res);
 	else if (strcmp(type, "edit") == 0)
 		rc = msg_edit(app, ws_profile(conn),
 			      json_integer_value(json_object_get(msg, "message_id")),
@@ -92,7 +97,9 @@ static void api_ws_change(struct ws_conn *conn, json_t *msg, const char *type)
  * {"type":"resumed"}. */
 static void api_ws_resume(struct ws_conn *conn, json_t *msg)
 {
-	static const char *const types[] = {"message", "message.edited", "message.deleted"};
+	static const char *const kinds[] = {"message", "edit", "delete", "reaction"};
+	static const char *const types[] = {"message", "message.edited", "message.deleted",
+					    "message.reacted"};
 	struct app *app = srv_app(ws_srv(conn));
 	const char *key;
 	json_t *v;
@@ -108,7 +115,9 @@ static void api_ws_resume(struct ws_conn *conn, json_t *msg)
 			json_array_foreach(events, i, e)
 			{
 				const char *kind = json_string_value(json_object_get(e, "kind"));
-				int k = strcmp(kind, "message") == 0 ? 0 : strcmp(kind, "edit") == 0 ? 1 : 2;
+				int k = 0;
+				while (k < 3 && strcmp(kind, kinds[k]) != 0)
+					k++;
 				after = json_integer_value(json_object_get(e, "seq"));
 				api_ws_send_json(conn, json_pack("{s:s,s:I,s:I,s:O}", "type", types[k],
 								 "chat_id", (json_int_t)chat, "seq",
@@ -165,6 +174,16 @@ void api_ws_message(struct ws_conn *conn, const char *text, size_t len)
 		   (strcmp(type, "send") == 0 || strcmp(type, "edit") == 0 ||
 		    strcmp(type, "delete") == 0)) {
 		api_ws_change(conn, msg, type);
+	} else if (type != NULL && ws_profile(conn) != 0 && strcmp(type, "react") == 0) {
+		api_ws_change(conn, msg, type);
+	} else if (type != NULL && ws_profile(conn) != 0 && strcmp(type, "read") == 0) {
+		int rc = msg_read(srv_app(ws_srv(conn)), ws_profile(conn),
+				  json_integer_value(json_object_get(msg, "chat_id")),
+				  json_integer_value(json_object_get(msg, "seq")));
+		if (rc != PARTA_OK)
+			api_ws_send_json(conn, json_pack("{s:s,s:s,s:s}", "type", "error", "code",
+							 api_ws_code(rc), "message",
+							 "read: chat_id вашего чата и seq до последнего"));
 	} else if (type != NULL && ws_profile(conn) != 0 && strcmp(type, "resume") == 0) {
 		api_ws_resume(conn, msg);
 	} else if (type != NULL && strcmp(type, "debug.flood") == 0 &&

@@ -1,11 +1,13 @@
 #include "msg.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/chatplan.h"
 #include "../core/err.h"
 #include "../core/msgrule.h"
+#include "../core/utf8.h"
 #include "../store/mstore.h"
 
 void msg_result_free(struct msg_result *r)
@@ -137,6 +139,110 @@ struct msg_change_arg {
 	int64_t profile, message;
 	const char *text; /* NULL: delete */
 };
+
+struct msg_react_arg {
+	int64_t profile, message;
+	const char *emoji;
+	bool on;
+};
+
+static bool msg_emoji_ok(const char *e)
+{
+	size_t len = e ? strlen(e) : 0;
+	return len > 0 && len <= 16 && utf8_valid_text(e, len) && strpbrk(e, " \t\r\n") == NULL;
+}
+
+static int msg_react_tx(struct app *app, void *arg, int64_t *chat, struct msg_result *out)
+{
+	struct msg_react_arg *a = arg;
+	if (!msg_emoji_ok(a->emoji)) {
+		snprintf(out->why, sizeof out->why, "emoji: реакция до 16 байт без пробелов");
+		return PARTA_EVALIDATION;
+	}
+	json_t *m;
+	int rc = mstore_message(app->db, a->message, &m);
+	if (rc == PARTA_ENOTFOUND)
+		snprintf(out->why, sizeof out->why, "Сообщение не найдено");
+	if (rc != PARTA_OK)
+		return rc;
+	*chat = json_integer_value(json_object_get(m, "chat_id"));
+	bool deleted = json_is_true(json_object_get(m, "deleted"));
+	json_decref(m);
+	struct mstore_seat seat;
+	if ((rc = msg_seat(app, a->profile, *chat, true, &seat, out)) != PARTA_OK) {
+		if (rc == PARTA_ENOTFOUND)
+			snprintf(out->why, sizeof out->why, "Сообщение не найдено");
+		return rc;
+	}
+	if (deleted) {
+		snprintf(out->why, sizeof out->why, "Сообщение удалено");
+		return PARTA_ECONFLICT;
+	}
+	bool changed;
+	rc = mstore_react(app->db, a->message, a->profile, a->emoji, a->on, &changed);
+	if (rc == PARTA_OK && changed)
+		rc = mstore_log(app->db, *chat, "reaction", a->message, app_now(app), &out->seq);
+	if (rc == PARTA_OK)
+		rc = mstore_message(app->db, a->message, &out->message);
+	return rc;
+}
+
+int msg_react(struct app *app, int64_t profile, int64_t message, const char *emoji, bool on,
+	      struct msg_result *out)
+{
+	struct msg_react_arg a = {profile, message, emoji, on};
+	return msg_run(app, msg_react_tx, &a, "message.reacted", out);
+}
+
+int msg_read(struct app *app, int64_t profile, int64_t chat, int64_t seq)
+{
+	struct mstore_seat seat;
+	int64_t last;
+	bool moved = false;
+	int rc = db_begin(app->db);
+	if (rc != PARTA_OK)
+		return rc;
+	rc = msg_seat(app, profile, chat, false, &seat, NULL);
+	if (rc == PARTA_OK)
+		rc = mstore_last_seq(app->db, chat, &last);
+	if (rc == PARTA_OK && (seq < 1 || seq > last))
+		rc = PARTA_EVALIDATION;
+	if (rc == PARTA_OK)
+		rc = mstore_read(app->db, chat, profile, seq, &moved);
+	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
+	if (rc != PARTA_OK || !moved || app->publish_profile == NULL)
+		return rc;
+	/* The members learn how far this reader got («кто прочитал»). */
+	json_t *recipients;
+	if (mstore_recipients(app->db, chat, &recipients) != PARTA_OK)
+		return PARTA_OK;
+	json_t *ev = json_pack("{s:s,s:I,s:I,s:I}", "type", "chat.read", "chat_id", (json_int_t)chat,
+			       "profile_id", (json_int_t)profile, "seq", (json_int_t)seq);
+	char *text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
+	size_t i;
+	json_t *r;
+	json_array_foreach(recipients, i, r) if (text != NULL)
+		app->publish_profile(app->publish_ctx,
+				     json_integer_value(json_object_get(r, "profile_id")), text);
+	free(text);
+	json_decref(ev);
+	json_decref(recipients);
+	return PARTA_OK;
+}
+
+int msg_readers(struct app *app, int64_t profile, int64_t message, json_t **out)
+{
+	json_t *m;
+	int rc = mstore_message(app->db, message, &m);
+	if (rc != PARTA_OK)
+		return rc;
+	int64_t chat = json_integer_value(json_object_get(m, "chat_id"));
+	json_decref(m);
+	struct mstore_seat seat;
+	if ((rc = msg_seat(app, profile, chat, false, &seat, NULL)) != PARTA_OK)
+		return rc;
+	return mstore_readers(app->db, message, out);
+}
 
 static int msg_change_tx(struct app *app, void *arg, int64_t *chat, struct msg_result *out)
 {

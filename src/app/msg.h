@@ -14,6 +14,7 @@
 #define PARTA_APP_MSG_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "app.h"
@@ -30,6 +31,16 @@ int msg_send(struct app *app, int64_t profile, int64_t chat, const char *client_
 int msg_edit(struct app *app, int64_t profile, int64_t message, const char *text,
 	     struct msg_result *out);
 int msg_delete(struct app *app, int64_t profile, int64_t message, struct msg_result *out);
+
+/* Puts (on) or takes back a reaction (an emoji, up to 16 bytes) on a message of a chat the
+ * profile is in: "message.reacted" with the message's counts; nothing new when unchanged. */
+int msg_react(struct app *app, int64_t profile, int64_t message, const char *emoji, bool on,
+	      struct msg_result *out);
+/* Moves the profile's read mark in the chat to `seq` (1..the chat's last); the members get
+ * {"type":"chat.read","chat_id","profile_id","seq"} when it moved. */
+int msg_read(struct app *app, int64_t profile, int64_t chat, int64_t seq);
+/* «Кто прочитал» a message: [{"profile_id","name"}]. */
+int msg_readers(struct app *app, int64_t profile, int64_t message, json_t **out);
 
 /* Messages before `before` (0: the newest), newest first (limit 1..200). */
 int msg_history(struct app *app, int64_t profile, int64_t chat, int64_t before, int limit,

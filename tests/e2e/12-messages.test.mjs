@@ -120,6 +120,45 @@ test('members only: another chat is not found; a journal session cannot send', a
   journal.close();
 });
 
+test('reactions, read marks, unread counts and «кто прочитал»', async () => {
+  const t = await wsOf(ids.teacherToken);
+  const s = await wsOf(ids.studentToken);
+  const chatOf = async (token) => (await ok(call('GET', '/api/v1/messenger/chats', undefined, token))).chats.find((c) => c.id === ids.chat);
+  const before = await chatOf(ids.studentToken);
+  assert.equal(before.unread, 1, 'the teacher\'s greeting is unread');
+  assert.equal(before.last_message.text, 'Здравствуйте!');
+  t.send({ type: 'send', client_id: 'c-r1', chat_id: ids.chat, text: 'Домашнее задание: §5' });
+  const hw = await t.next((m) => m.type === 'ack' && m.client_id === 'c-r1');
+  await s.next((m) => m.type === 'message' && m.message.id === hw.message.id);
+  assert.equal((await chatOf(ids.studentToken)).unread, 2);
+  assert.equal((await chatOf(ids.teacherToken)).unread, 1, 'one\'s own messages are not unread');
+  // A reaction: everyone sees the counts; the same reaction again changes nothing.
+  s.send({ type: 'react', client_id: 's-r1', message_id: hw.message.id, emoji: '👍' });
+  const reacted = await s.next((m) => m.type === 'ack' && m.client_id === 's-r1');
+  assert.deepEqual(reacted.message.reactions, { '👍': 1 });
+  const seen = await t.next((m) => m.type === 'message.reacted');
+  assert.equal(seen.message.id, hw.message.id);
+  assert.deepEqual(seen.message.reactions, { '👍': 1 });
+  s.send({ type: 'react', client_id: 's-r2', message_id: hw.message.id, emoji: '👍' });
+  assert.equal((await s.next((m) => m.type === 'ack' && m.client_id === 's-r2')).seq, 0, 'nothing new');
+  s.send({ type: 'react', client_id: 's-r3', message_id: hw.message.id, emoji: 'no spaces allowed' });
+  assert.equal((await s.next((m) => m.type === 'error' && m.client_id === 's-r3')).code, 'validation');
+  // Reading: the mark moves forward only; the others learn it.
+  s.send({ type: 'read', chat_id: ids.chat, seq: hw.seq });
+  const read = await t.next((m) => m.type === 'chat.read');
+  assert.deepEqual([read.chat_id, read.seq], [ids.chat, hw.seq]);
+  assert.equal((await chatOf(ids.studentToken)).unread, 0);
+  s.send({ type: 'read', chat_id: ids.chat, seq: 1 });
+  s.send({ type: 'read', chat_id: ids.chat, seq: 999 });
+  assert.equal((await s.next((m) => m.type === 'error')).code, 'validation');
+  assert.equal((await chatOf(ids.studentToken)).read_seq, hw.seq);
+  const readers = await ok(call('GET', `/api/v1/messenger/messages/${hw.message.id}/readers`, undefined, ids.teacherToken));
+  assert.deepEqual(readers.readers.map((r) => r.name), ['Иванова Тест']);
+  assert.equal((await call('GET', '/api/v1/messenger/messages/999999/readers', undefined, ids.teacherToken)).status, 404);
+  t.close();
+  s.close();
+});
+
 test('edit own within a day, delete own or as chat admin; resume brings exactly what was missed', async () => {
   const t = await wsOf(ids.teacherToken);
   const s = await wsOf(ids.studentToken);
