@@ -4,72 +4,19 @@
 // order, members only, archived chats read-only, and a withdrawal closing the chat at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { startServer, login } from './lib/server.mjs';
+import { TEACHER, STUDENT, call as callAt, ok, setupClass, wsOf as wsAt } from './lib/messenger.mjs';
 import { connect } from './lib/ws.mjs';
 
-const TEACHER = { login: 'teacher', password: 'teacher-password', name: 'Учитель', role: 'staff' };
-const STUDENT = { login: 'student', password: 'student-password', name: 'Ученик', role: 'student' };
-let srv, admin, teacher, student, org, ids = {};
-
-const sqlite = (sql) => spawnSync('sqlite3', [srv.db, sql], { encoding: 'utf8' }).stdout.trim();
-
-async function call(method, path, body, token) {
-  const r = await fetch(srv.url + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: r.status, body: await r.json() };
-}
-async function ok(promise, status = 200) {
-  const r = await promise;
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  return r.body;
-}
-let orderNo = 0;
-const order = async (kind, fields) =>
-  (await ok(call('POST', `/api/v1/orgs/${org}/orders`, { kind, number: `С-${++orderNo}`, date: '2026-09-01', ...fields }, admin.body.token), 201)).order;
-
-async function code(phone) {
-  const r = await (await fetch(`${srv.url}/api/v1/dev/sms?phone=${encodeURIComponent(phone)}`)).json();
-  return /(\d{6})/.exec(r.messages[0].text)[1];
-}
-// Links a journal session to a new profile and returns a messenger token.
-async function linkAndOpen(session, phone, surname) {
-  const s1 = await ok(call('POST', '/api/v1/me/link/start', { phone }, session.body.token));
-  const s2 = await ok(call('POST', '/api/v1/me/link/code', { flow: s1.flow, code: await code(phone) }, session.body.token));
-  await ok(call('POST', '/api/v1/me/link/about', { flow: s2.flow, surname, first_name: 'Тест' }, session.body.token));
-  return (await ok(call('POST', '/api/v1/me/messenger', {}, session.body.token))).token;
-}
-const wsOf = async (token) => {
-  const ws = await connect(srv.url.replace('http:', 'ws:') + '/api/v1/ws', { headers: { authorization: `Bearer ${token}` } });
-  await ws.next((m) => m.type === 'hello');
-  return ws;
-};
+let srv, admin, ids;
+const call = (method, path, body, token) => callAt(srv.url, method, path, body, token);
+const order = (kind, fields) => ids.order(kind, fields);
+const wsOf = (token) => wsAt(srv.url, token);
 
 before(async () => {
   srv = await startServer({ users: [TEACHER, STUDENT], env: { PARTA_SMS_GATEWAY: 'dev' } });
-  admin = await login(srv.url);
-  teacher = await login(srv.url, TEACHER.login, TEACHER.password);
-  student = await login(srv.url, STUDENT.login, STUDENT.password);
-  org = admin.body.account.org.id;
-  const base = `/api/v1/orgs/${org}`;
-  const pos = (await ok(call('POST', `${base}/positions`, { name: 'Учитель', position_type: 'Педагогический состав' }, admin.body.token), 201)).id;
-  ids.teacher = (await ok(call('POST', `${base}/persons`, { surname: 'Петров', first_name: 'Пётр' }, admin.body.token), 201)).id;
-  ids.student = (await ok(call('POST', `${base}/persons`, { surname: 'Иванова', first_name: 'Анна' }, admin.body.token), 201)).id;
-  ids.class = (await order('class_create', { name: '5А', year: 2026, parallel: 5 })).payload.class_id;
-  ids.other = (await order('class_create', { name: '5Б', year: 2026, parallel: 5 })).payload.class_id;
-  await order('hire', { person_id: ids.teacher, position_id: pos });
-  await order('homeroom', { person_id: ids.teacher, class_id: ids.class });
-  await order('enrol', { person_id: ids.student, class_id: ids.class });
-  sqlite(`UPDATE accounts SET person_id = ${ids.teacher} WHERE login = 'teacher'`);
-  sqlite(`UPDATE accounts SET person_id = ${ids.student} WHERE login = 'student'`);
-  ids.teacherToken = await linkAndOpen(teacher, '+79990000001', 'Петров');
-  ids.studentToken = await linkAndOpen(student, '+79990000002', 'Иванова');
-  const chats = (await ok(call('GET', `${base}/chats`, undefined, admin.body.token))).chats;
-  ids.chat = chats.find((c) => c.name === '5А - Ученики').id;
-  ids.otherChat = chats.find((c) => c.name === '5Б - Ученики').id;
+  ids = await setupClass(srv);
+  admin = ids.admin;
 });
 after(async () => { await srv.stop(); });
 
@@ -113,6 +60,7 @@ test('members only: another chat is not found; a journal session cannot send', a
   const r = await call('GET', `/api/v1/messenger/chats/${ids.otherChat}/messages`, undefined, ids.studentToken);
   assert.equal(r.status, 404);
   s.close();
+  const student = await login(srv.url, STUDENT.login, STUDENT.password);
   const journal = await connect(srv.url.replace('http:', 'ws:') + '/api/v1/ws', { headers: { authorization: `Bearer ${student.body.token}` } });
   await journal.next((m) => m.type === 'hello');
   journal.send({ type: 'send', client_id: 'j-1', chat_id: ids.chat, text: 'Привет' });
@@ -209,7 +157,7 @@ test('edit own within a day, delete own or as chat admin; resume brings exactly 
 
 test('a withdrawal closes the chat for the student at once', async () => {
   // A day passed in the test before: everyone signs in again.
-  admin = await login(srv.url);
+  ids.admin = admin = await login(srv.url);
   for (const [who, creds] of [['teacher', TEACHER], ['student', STUDENT]]) {
     const journal = await login(srv.url, creds.login, creds.password);
     ids[`${who}Token`] = (await ok(call('POST', '/api/v1/me/messenger', {}, journal.body.token))).token;
