@@ -42,6 +42,20 @@ int msg_read(struct app *app, int64_t profile, int64_t chat, int64_t seq);
 /* «Кто прочитал» a message: [{"profile_id","name"}]. */
 int msg_readers(struct app *app, int64_t profile, int64_t message, json_t **out);
 
+/* Forwards a message (readable by the profile) to up to 12 chats, each as an ordinary send
+ * with the client id "<client_id>-<i>" and forwarded_from; *acks lists per chat
+ * {"chat_id","seq","message"} or {"chat_id","error"}. */
+int msg_forward(struct app *app, int64_t profile, int64_t message, const int64_t *chats,
+		size_t nchats, const char *client_id, json_t **acks, char *why, size_t whylen);
+/* Moderation by a chat admin: forbid writing to a member (person) or to everyone (0) for 1,
+ * 8, 24 hours or for good (0), or lift it; the members get {"type":"chat.muted","chat_id",
+ * "person_id","until"} (until 0: lifted, -1: for good). A muted sender's send is
+ * PARTA_EFORBIDDEN saying until when; admins are not held by a mute of everyone. */
+int msg_mute(struct app *app, int64_t profile, int64_t chat, int64_t person, int hours,
+	     bool lift, char *why, size_t whylen);
+/* «печатает…»: passed to the chat's other members, not stored. */
+int msg_typing(struct app *app, int64_t profile, int64_t chat);
+
 /* Messages before `before` (0: the newest), newest first (limit 1..200). */
 int msg_history(struct app *app, int64_t profile, int64_t chat, int64_t before, int limit,
 		json_t **out);

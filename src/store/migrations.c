@@ -315,6 +315,16 @@ const struct migration migrations[] = {
 	 "INSERT INTO chat_log_new SELECT * FROM chat_log;"
 	 "DROP TABLE chat_log;"
 	 "ALTER TABLE chat_log_new RENAME TO chat_log;"},
+	{14,
+	 /* Moderation: a chat's admins forbid writing to everyone (chats.muted_until) or to one
+	  * member (chat_mutes) until a time, -1 for good; forwarded messages name their origin. */
+	 "ALTER TABLE chats ADD COLUMN muted_until INTEGER NOT NULL DEFAULT 0;"
+	 "CREATE TABLE chat_mutes ("
+	 "  chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,"
+	 "  person_id INTEGER NOT NULL REFERENCES persons(id),"
+	 "  until INTEGER NOT NULL, PRIMARY KEY (chat_id, person_id)"
+	 ") WITHOUT ROWID;"
+	 "ALTER TABLE messages ADD COLUMN forwarded_from INTEGER;"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

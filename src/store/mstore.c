@@ -83,12 +83,13 @@ int mstore_log(struct db *db, int64_t chat, const char *kind, int64_t message, i
 }
 
 int mstore_insert(struct db *db, int64_t chat, int64_t seq, int64_t person, int64_t profile,
-		  const char *client_id, const char *text, int64_t reply_to, int64_t now,
-		  int64_t *id)
+		  const char *client_id, const char *text, int64_t reply_to,
+		  int64_t forwarded_from, int64_t now, int64_t *id)
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO messages(chat_id, seq, sender_person, "
-				       "sender_profile, client_id, text, reply_to, created_at) "
-				       "VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?)");
+				       "sender_profile, client_id, text, reply_to, created_at, "
+				       "forwarded_from) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, "
+				       "NULLIF(?, 0))");
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, chat);
@@ -99,6 +100,7 @@ int mstore_insert(struct db *db, int64_t chat, int64_t seq, int64_t person, int6
 	sqlite3_bind_text(st, 6, text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, reply_to);
 	sqlite3_bind_int64(st, 8, now);
+	sqlite3_bind_int64(st, 9, forwarded_from);
 	int rc = mstore_done(st);
 	if (rc != PARTA_OK)
 		return rc;
@@ -136,7 +138,7 @@ int mstore_delete(struct db *db, int64_t id, int64_t now)
 }
 
 #define MSTORE_MESSAGE_COLUMNS                                                                  \
-	"m.id, m.chat_id, m.seq, m.sender_person, m.sender_profile, "                           \
+	"m.id, m.chat_id, m.seq, m.sender_person, m.sender_profile, m.forwarded_from, "         \
 	"trim(p.surname || ' ' || p.first_name) AS sender_name, m.text, m.reply_to, "            \
 	"m.created_at, m.edited_at, m.deleted_at != 0 AS deleted, (SELECT "                       \
 	"json_group_object(emoji, n) FROM (SELECT emoji, count(*) AS n FROM message_reactions "  \
@@ -283,4 +285,43 @@ int mstore_readers(struct db *db, int64_t message, json_t **out)
 				"JOIN profiles p ON p.id = r.profile_id WHERE m.id = ? "
 				"ORDER BY p.surname, p.first_name",
 			    args, 1, out);
+}
+
+int mstore_mutes(struct db *db, int64_t chat, int64_t person, int64_t *chat_until,
+		 int64_t *person_until)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT c.muted_until, IFNULL((SELECT until FROM chat_mutes "
+				       "WHERE chat_id = c.id AND person_id = ?2), 0) FROM chats c "
+				       "WHERE c.id = ?1");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, chat);
+	sqlite3_bind_int64(st, 2, person);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*chat_until = sqlite3_column_int64(st, 0);
+		*person_until = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? PARTA_OK : rc == SQLITE_DONE ? PARTA_ENOTFOUND : PARTA_EIO;
+}
+
+int mstore_mute(struct db *db, int64_t chat, int64_t person, int64_t until)
+{
+	sqlite3_stmt *st;
+	if (person == 0) {
+		st = db_stmt(db, "UPDATE chats SET muted_until = ?2 WHERE id = ?1");
+	} else if (until == 0) {
+		st = db_stmt(db, "DELETE FROM chat_mutes WHERE chat_id = ?1 AND person_id = ?3");
+	} else {
+		st = db_stmt(db, "INSERT INTO chat_mutes(chat_id, person_id, until) VALUES (?1, ?3, ?2) "
+				 "ON CONFLICT(chat_id, person_id) DO UPDATE SET until = excluded.until");
+	}
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, chat);
+	sqlite3_bind_int64(st, 2, until);
+	if (person != 0)
+		sqlite3_bind_int64(st, 3, person);
+	return mstore_done(st);
 }

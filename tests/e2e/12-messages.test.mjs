@@ -107,6 +107,55 @@ test('reactions, read marks, unread counts and «кто прочитал»', asy
   s.close();
 });
 
+test('moderation by the chat admin, forwarding, typing', async () => {
+  const t = await wsOf(ids.teacherToken);
+  const s = await wsOf(ids.studentToken);
+  // The homeroom teacher (the chat's admin) forbids the student to write for an hour.
+  t.send({ type: 'mute', client_id: 'm-1', chat_id: ids.chat, person_id: ids.student, hours: 1 });
+  await t.next((m) => m.type === 'ack' && m.client_id === 'm-1');
+  const muted = await s.next((m) => m.type === 'chat.muted');
+  assert.equal(muted.person_id, ids.student);
+  s.send({ type: 'send', client_id: 's-m1', chat_id: ids.chat, text: 'Можно сказать?' });
+  const refused = await s.next((m) => m.type === 'error' && m.client_id === 's-m1');
+  assert.equal(refused.code, 'forbidden');
+  assert.match(refused.message, /запретил писать в этот чат: ещё 60 мин/);
+  s.send({ type: 'mute', client_id: 's-m2', chat_id: ids.chat, hours: 24 });
+  assert.equal((await s.next((m) => m.type === 'error' && m.client_id === 's-m2')).code, 'forbidden');
+  t.send({ type: 'mute', client_id: 'm-2', chat_id: ids.chat, person_id: ids.student, hours: 5 });
+  assert.equal((await t.next((m) => m.type === 'error' && m.client_id === 'm-2')).code, 'validation');
+  await srv.advance(3601);
+  s.send({ type: 'send', client_id: 's-m3', chat_id: ids.chat, text: 'Теперь можно' });
+  await s.next((m) => m.type === 'ack' && m.client_id === 's-m3');
+  // Everyone, for good: the admin still writes; lifted, the student writes again.
+  t.send({ type: 'mute', client_id: 'm-3', chat_id: ids.chat, hours: 0 });
+  await t.next((m) => m.type === 'ack' && m.client_id === 'm-3');
+  s.send({ type: 'send', client_id: 's-m4', chat_id: ids.chat, text: 'А сейчас?' });
+  assert.match((await s.next((m) => m.type === 'error' && m.client_id === 's-m4')).message, /запретил/);
+  t.send({ type: 'send', client_id: 't-m4', chat_id: ids.chat, text: 'Объявление' });
+  const notice = (await t.next((m) => m.type === 'ack' && m.client_id === 't-m4')).message;
+  t.send({ type: 'mute', client_id: 'm-4', chat_id: ids.chat, lift: true });
+  await t.next((m) => m.type === 'ack' && m.client_id === 'm-4');
+  s.send({ type: 'send', client_id: 's-m5', chat_id: ids.chat, text: 'Спасибо' });
+  await s.next((m) => m.type === 'ack' && m.client_id === 's-m5');
+  // Forwarding: into the chats the sender is in; the others refuse one by one.
+  t.send({ type: 'forward', client_id: 'f-1', message_id: notice.id, chat_ids: [ids.chat, ids.otherChat] });
+  const fw = await t.next((m) => m.type === 'ack' && m.client_id === 'f-1');
+  assert.equal(fw.forwarded[0].message.forwarded_from, notice.id);
+  assert.equal(fw.forwarded[0].message.text, 'Объявление');
+  assert.match(fw.forwarded[1].error, /Чат не найден/);
+  t.send({ type: 'forward', client_id: 'f-1', message_id: notice.id, chat_ids: [ids.chat] });
+  const again = await t.next((m) => m.type === 'ack' && m.client_id === 'f-1');
+  assert.equal(again.forwarded[0].message.id, fw.forwarded[0].message.id, 'a retried forward lands once');
+  t.send({ type: 'forward', client_id: 'f-2', message_id: notice.id, chat_ids: Array(13).fill(ids.chat) });
+  assert.equal((await t.next((m) => m.type === 'error' && m.client_id === 'f-2')).code, 'validation');
+  // «печатает…» reaches the others only.
+  s.send({ type: 'typing', chat_id: ids.chat });
+  const typing = await t.next((m) => m.type === 'typing');
+  assert.equal(typing.chat_id, ids.chat);
+  t.close();
+  s.close();
+});
+
 test('edit own within a day, delete own or as chat admin; resume brings exactly what was missed', async () => {
   const t = await wsOf(ids.teacherToken);
   const s = await wsOf(ids.studentToken);
