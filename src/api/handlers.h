@@ -91,6 +91,13 @@ int api_msg_me(struct srv *srv, struct http_req *req, const struct auth_ctx *who
 int api_msg_chats(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_msg_history(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_msg_readers(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_msg_members(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_msg_search(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_msg_pins(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_msg_draft_get(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_msg_draft_put(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_msg_important_put(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_msg_important(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_load_chat(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 
 #endif

@@ -274,3 +274,88 @@ int api_msg_readers(struct srv *srv, struct http_req *req, const struct auth_ctx
 	http_json(&req->resp, 200, json_pack("{s:o}", "readers", readers));
 	return API_DONE;
 }
+
+/* Renders the result of a messenger read: 200 {key: value}, or the error. */
+static int api_msg_answer(struct http_req *req, int rc, const char *key, json_t *value)
+{
+	if (rc == PARTA_OK) {
+		http_json(&req->resp, 200, json_pack("{s:o}", key, value));
+		return API_DONE;
+	}
+	if (rc == PARTA_EVALIDATION)
+		http_error(&req->resp, rc, "validation", "Проверьте параметры запроса");
+	else if (rc == PARTA_ENOTFOUND)
+		http_error(&req->resp, rc, "not_found", "Чат или сообщение не найдены");
+	else
+		http_error(&req->resp, rc, "internal", "Внутренняя ошибка сервера");
+	return API_DONE;
+}
+
+int api_msg_members(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	json_t *members = NULL;
+	int rc = msg_members(srv_app(srv), who->session.profile_id, api_param_id(req, "chat"),
+			     &members);
+	return api_msg_answer(req, rc, "members", members);
+}
+
+int api_msg_search(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	char q[256];
+	api_query_value(req, "q", q, sizeof q);
+	json_t *messages = NULL;
+	int rc = msg_search(srv_app(srv), who->session.profile_id, api_param_id(req, "chat"), q,
+			    &messages);
+	return api_msg_answer(req, rc, "messages", messages);
+}
+
+int api_msg_pins(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	json_t *pins = NULL;
+	int rc = msg_pins(srv_app(srv), who->session.profile_id, api_param_id(req, "chat"), &pins);
+	return api_msg_answer(req, rc, "pins", pins);
+}
+
+int api_msg_draft_get(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	json_t *draft = NULL;
+	int rc = msg_draft(srv_app(srv), who->session.profile_id, api_param_id(req, "chat"), &draft);
+	return api_msg_answer(req, rc, "draft", draft);
+}
+
+int api_msg_draft_put(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	json_t *body;
+	if (http_json_object(req, &body) != PARTA_OK)
+		return API_DONE;
+	struct app *app = srv_app(srv);
+	int64_t chat = api_param_id(req, "chat");
+	int rc = msg_draft_put(app, who->session.profile_id, chat,
+			       json_string_value(json_object_get(body, "text")));
+	json_decref(body);
+	json_t *draft = NULL;
+	if (rc == PARTA_OK)
+		rc = msg_draft(app, who->session.profile_id, chat, &draft);
+	return api_msg_answer(req, rc, "draft", draft);
+}
+
+int api_msg_important_put(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	json_t *body;
+	if (http_json_object(req, &body) != PARTA_OK)
+		return API_DONE;
+	json_t *on = json_object_get(body, "on");
+	bool mark = json_is_true(on);
+	int rc = json_is_boolean(on) ? msg_mark(srv_app(srv), who->session.profile_id,
+						api_param_id(req, "message"), mark)
+				     : PARTA_EVALIDATION;
+	json_decref(body);
+	return api_msg_answer(req, rc, "important", json_boolean(mark));
+}
+
+int api_msg_important(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	json_t *marks = NULL;
+	int rc = msg_marks(srv_app(srv), who->session.profile_id, &marks);
+	return api_msg_answer(req, rc, "messages", marks);
+}

@@ -113,6 +113,9 @@ static void api_ws_moderate(struct ws_conn *conn, json_t *msg, const char *type)
 				 json_integer_value(json_object_get(msg, "message_id")), chats,
 				 n <= MSG_FORWARD_MAX ? n : MSG_FORWARD_MAX + 1,
 				 json_string_value(client_id), &acks, why, sizeof why);
+	} else if (strcmp(type, "pin") == 0) {
+		rc = msg_pin(app, ws_profile(conn), json_integer_value(json_object_get(msg, "message_id")),
+			     !json_is_false(json_object_get(msg, "on")), why, sizeof why);
 	} else {
 		json_t *hours = json_object_get(msg, "hours");
 		rc = msg_mute(app, ws_profile(conn), json_integer_value(json_object_get(msg, "chat_id")),
@@ -213,7 +216,8 @@ void api_ws_message(struct ws_conn *conn, const char *text, size_t len)
 	} else if (type != NULL && ws_profile(conn) != 0 && strcmp(type, "react") == 0) {
 		api_ws_change(conn, msg, type);
 	} else if (type != NULL && ws_profile(conn) != 0 &&
-		   (strcmp(type, "forward") == 0 || strcmp(type, "mute") == 0)) {
+		   (strcmp(type, "forward") == 0 || strcmp(type, "mute") == 0 ||
+		    strcmp(type, "pin") == 0)) {
 		api_ws_moderate(conn, msg, type);
 	} else if (type != NULL && ws_profile(conn) != 0 && strcmp(type, "typing") == 0) {
 		(void)msg_typing(srv_app(ws_srv(conn)), ws_profile(conn),

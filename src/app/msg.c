@@ -8,6 +8,7 @@
 #include "../core/err.h"
 #include "../core/msgrule.h"
 #include "../core/utf8.h"
+#include "../store/cstore.h"
 #include "../store/mstore.h"
 
 void msg_result_free(struct msg_result *r)
@@ -442,4 +443,131 @@ int msg_typing(struct app *app, int64_t profile, int64_t chat)
 			 json_pack("{s:s,s:I,s:I}", "type", "typing", "chat_id", (json_int_t)chat,
 				   "profile_id", (json_int_t)profile));
 	return rc;
+}
+
+/* The message's chat when the profile may read it (PARTA_ENOTFOUND otherwise). */
+static int msg_readable(struct app *app, int64_t profile, int64_t message, int64_t *chat,
+			struct mstore_seat *seat)
+{
+	json_t *m;
+	int rc = mstore_message(app->db, message, &m);
+	if (rc != PARTA_OK)
+		return rc;
+	*chat = json_integer_value(json_object_get(m, "chat_id"));
+	json_decref(m);
+	return msg_seat(app, profile, *chat, false, seat, NULL);
+}
+
+int msg_members(struct app *app, int64_t profile, int64_t chat, json_t **out)
+{
+	struct mstore_seat seat;
+	int rc = msg_seat(app, profile, chat, false, &seat, NULL);
+	return rc == PARTA_OK ? cstore_members(app->db, seat.org, chat, false, out) : rc;
+}
+
+int msg_search(struct app *app, int64_t profile, int64_t chat, const char *q, json_t **out)
+{
+	size_t len = q ? strlen(q) : 0;
+	if (len == 0 || len > 200 || !utf8_valid_text(q, len))
+		return PARTA_EVALIDATION;
+	/* Each word as a quoted prefix: the person's text never becomes FTS5 syntax. */
+	char match[1024];
+	size_t used = 0;
+	for (const char *p = q; *p;) {
+		p += strspn(p, " \t\r\n");
+		size_t n = strcspn(p, " \t\r\n");
+		if (n == 0)
+			break;
+		if (used + n + 5 >= sizeof match)
+			return PARTA_EVALIDATION;
+		if (used > 0)
+			match[used++] = ' ';
+		match[used++] = '"';
+		for (size_t i = 0; i < n; i++) {
+			/* ё and Ё (UTF-8 d1 91, d0 81) are searched as е and Е, as indexed. */
+			if (i + 1 < n && (unsigned char)p[i] == 0xd1 && (unsigned char)p[i + 1] == 0x91) {
+				match[used++] = (char)0xd0;
+				match[used++] = (char)0xb5;
+				i++;
+			} else if (i + 1 < n && (unsigned char)p[i] == 0xd0 &&
+				   (unsigned char)p[i + 1] == 0x81) {
+				match[used++] = (char)0xd0;
+				match[used++] = (char)0x95;
+				i++;
+			} else if (p[i] != '"') {
+				match[used++] = p[i];
+			}
+		}
+		match[used++] = '"';
+		match[used++] = '*';
+		p += n;
+	}
+	match[used] = '\0';
+	if (used == 0)
+		return PARTA_EVALIDATION;
+	struct mstore_seat seat;
+	int rc = msg_seat(app, profile, chat, false, &seat, NULL);
+	return rc == PARTA_OK ? mstore_search(app->db, chat, match, 50, out) : rc;
+}
+
+int msg_pin(struct app *app, int64_t profile, int64_t message, bool on, char *why, size_t whylen)
+{
+	struct mstore_seat seat;
+	int64_t chat = 0;
+	bool changed = false;
+	int rc = db_begin(app->db);
+	if (rc != PARTA_OK)
+		return rc;
+	rc = msg_readable(app, profile, message, &chat, &seat);
+	if (rc == PARTA_OK && !chatm_admin(seat.flags)) {
+		snprintf(why, whylen, "Закреплять сообщения может администратор чата");
+		rc = PARTA_EFORBIDDEN;
+	}
+	if (rc == PARTA_OK && seat.archived)
+		rc = PARTA_ECONFLICT;
+	if (rc == PARTA_OK)
+		rc = mstore_pin(app->db, chat, message, on, app_now(app), &changed);
+	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
+	if (rc == PARTA_OK && changed)
+		msg_tell(app, chat, 0,
+			 json_pack("{s:s,s:I,s:I,s:b}", "type", "message.pinned", "chat_id",
+				   (json_int_t)chat, "message_id", (json_int_t)message, "pinned", on));
+	return rc;
+}
+
+int msg_pins(struct app *app, int64_t profile, int64_t chat, json_t **out)
+{
+	struct mstore_seat seat;
+	int rc = msg_seat(app, profile, chat, false, &seat, NULL);
+	return rc == PARTA_OK ? mstore_pins(app->db, chat, out) : rc;
+}
+
+int msg_mark(struct app *app, int64_t profile, int64_t message, bool on)
+{
+	struct mstore_seat seat;
+	int64_t chat;
+	int rc = msg_readable(app, profile, message, &chat, &seat);
+	return rc == PARTA_OK ? mstore_mark(app->db, profile, message, on) : rc;
+}
+
+int msg_marks(struct app *app, int64_t profile, json_t **out)
+{
+	return mstore_marks(app->db, profile, out);
+}
+
+int msg_draft_put(struct app *app, int64_t profile, int64_t chat, const char *text)
+{
+	size_t len = text ? strlen(text) : 0;
+	if (text == NULL || len > MSG_TEXT_MAX || (len > 0 && !utf8_valid_text(text, len)))
+		return PARTA_EVALIDATION;
+	struct mstore_seat seat;
+	int rc = msg_seat(app, profile, chat, false, &seat, NULL);
+	return rc == PARTA_OK ? mstore_draft_put(app->db, profile, chat, text, app_now(app)) : rc;
+}
+
+int msg_draft(struct app *app, int64_t profile, int64_t chat, json_t **out)
+{
+	struct mstore_seat seat;
+	int rc = msg_seat(app, profile, chat, false, &seat, NULL);
+	return rc == PARTA_OK ? mstore_draft(app->db, profile, chat, out) : rc;
 }

@@ -56,6 +56,21 @@ int msg_mute(struct app *app, int64_t profile, int64_t chat, int64_t person, int
 /* «печатает…»: passed to the chat's other members, not stored. */
 int msg_typing(struct app *app, int64_t profile, int64_t chat);
 
+/* The chat's members by surname, with the verified and pending marks (cstore_members). */
+int msg_members(struct app *app, int64_t profile, int64_t chat, json_t **out);
+/* Search in a chat: every word of q (1–200 bytes) as a prefix, newest first, up to 50. */
+int msg_search(struct app *app, int64_t profile, int64_t chat, const char *q, json_t **out);
+/* Pins, by the chat's admins: the members get {"type":"message.pinned","chat_id",
+ * "message_id","pinned"}; the chat's pins, newest first. */
+int msg_pin(struct app *app, int64_t profile, int64_t message, bool on, char *why, size_t whylen);
+int msg_pins(struct app *app, int64_t profile, int64_t chat, json_t **out);
+/* One's «важное» marks on messages one can read, and the list of them. */
+int msg_mark(struct app *app, int64_t profile, int64_t message, bool on);
+int msg_marks(struct app *app, int64_t profile, json_t **out);
+/* One's draft in a chat (up to 4096 bytes; "" removes it) and reading it back. */
+int msg_draft_put(struct app *app, int64_t profile, int64_t chat, const char *text);
+int msg_draft(struct app *app, int64_t profile, int64_t chat, json_t **out);
+
 /* Messages before `before` (0: the newest), newest first (limit 1..200). */
 int msg_history(struct app *app, int64_t profile, int64_t chat, int64_t before, int limit,
 		json_t **out);

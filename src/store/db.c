@@ -260,16 +260,9 @@ int db_integrity_check(struct db *db)
 sqlite3 *db_handle(struct db *db) { return db->conn; }
 
 const char *db_errmsg(struct db *db) { return sqlite3_errmsg(db->conn); }
-int db_rows_json(struct db *db, const char *sql, const int64_t *args, size_t nargs,
-		 json_t **out)
+int db_step_json(sqlite3_stmt *st, json_t **out)
 {
 	*out = NULL;
-	sqlite3_stmt *st = db_stmt(db, sql);
-	if (st == NULL)
-		return PARTA_EIO;
-	size_t nparams = (size_t)sqlite3_bind_parameter_count(st);
-	for (size_t i = 0; i < nargs && i < nparams; i++)
-		sqlite3_bind_int64(st, (int)i + 1, args[i]);
 	json_t *list = json_array();
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -292,6 +285,19 @@ int db_rows_json(struct db *db, const char *sql, const int64_t *args, size_t nar
 	}
 	*out = list;
 	return PARTA_OK;
+}
+
+int db_rows_json(struct db *db, const char *sql, const int64_t *args, size_t nargs,
+		 json_t **out)
+{
+	*out = NULL;
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (st == NULL)
+		return PARTA_EIO;
+	size_t nparams = (size_t)sqlite3_bind_parameter_count(st);
+	for (size_t i = 0; i < nargs && i < nparams; i++)
+		sqlite3_bind_int64(st, (int)i + 1, args[i]);
+	return db_step_json(st, out);
 }
 
 void db_parse_json_column(json_t *rows, const char *column)

@@ -56,6 +56,8 @@ int db_integrity_check(struct db *db);
  * integers stay integers, NULL becomes null, the rest are strings. */
 int db_rows_json(struct db *db, const char *sql, const int64_t *args, size_t nargs,
 		 json_t **out);
+/* The same for a statement the caller prepared and bound (it is reset afterwards). */
+int db_step_json(sqlite3_stmt *st, json_t **out);
 /* Replaces, in each row, a column holding JSON text (json_group_array) by its value. */
 void db_parse_json_column(json_t *rows, const char *column);
 

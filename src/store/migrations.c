@@ -325,6 +325,40 @@ const struct migration migrations[] = {
 	 "  until INTEGER NOT NULL, PRIMARY KEY (chat_id, person_id)"
 	 ") WITHOUT ROWID;"
 	 "ALTER TABLE messages ADD COLUMN forwarded_from INTEGER;"},
+	{15,
+	 /* Search within a chat (FTS5 over the messages' text, kept by triggers; Russian letters
+	  * fold case and ё), pins of a chat, one's «важное» marks and drafts per chat. */
+	 /* unicode61 folds case but keeps ё apart from е: the index holds е for both. */
+	 "CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', "
+	 "  content_rowid='id', tokenize='unicode61 remove_diacritics 2');"
+	 "INSERT INTO messages_fts(rowid, text) SELECT id,"
+	 "  replace(replace(text, 'ё', 'е'), 'Ё', 'Е') FROM messages;"
+	 "CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN"
+	 "  INSERT INTO messages_fts(rowid, text)"
+	 "  VALUES (new.id, replace(replace(new.text, 'ё', 'е'), 'Ё', 'Е')); END;"
+	 "CREATE TRIGGER messages_fts_au AFTER UPDATE OF text ON messages BEGIN"
+	 "  INSERT INTO messages_fts(messages_fts, rowid, text)"
+	 "  VALUES ('delete', old.id, replace(replace(old.text, 'ё', 'е'), 'Ё', 'Е'));"
+	 "  INSERT INTO messages_fts(rowid, text)"
+	 "  VALUES (new.id, replace(replace(new.text, 'ё', 'е'), 'Ё', 'Е')); END;"
+	 "CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN"
+	 "  INSERT INTO messages_fts(messages_fts, rowid, text)"
+	 "  VALUES ('delete', old.id, replace(replace(old.text, 'ё', 'е'), 'Ё', 'Е')); END;"
+	 "CREATE TABLE chat_pins ("
+	 "  chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,"
+	 "  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+	 "  pinned_at INTEGER NOT NULL, PRIMARY KEY (chat_id, message_id)"
+	 ") WITHOUT ROWID;"
+	 "CREATE TABLE message_marks ("
+	 "  profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,"
+	 "  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+	 "  PRIMARY KEY (profile_id, message_id)"
+	 ") WITHOUT ROWID;"
+	 "CREATE TABLE chat_drafts ("
+	 "  profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,"
+	 "  chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,"
+	 "  text TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (profile_id, chat_id)"
+	 ") WITHOUT ROWID;"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

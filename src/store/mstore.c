@@ -325,3 +325,110 @@ int mstore_mute(struct db *db, int64_t chat, int64_t person, int64_t until)
 		sqlite3_bind_int64(st, 3, person);
 	return mstore_done(st);
 }
+
+int mstore_search(struct db *db, int64_t chat, const char *match, int limit, json_t **out)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT " MSTORE_MESSAGE_COLUMNS "FROM messages_fts f "
+				       "JOIN messages m ON m.id = f.rowid JOIN persons p "
+				       "ON p.id = m.sender_person WHERE messages_fts MATCH ?1 "
+				       "AND m.chat_id = ?2 AND m.deleted_at = 0 ORDER BY m.seq DESC "
+				       "LIMIT ?3");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, chat);
+	sqlite3_bind_int(st, 3, limit);
+	int rc = db_step_json(st, out);
+	if (rc == PARTA_OK)
+		mstore_finish(*out);
+	return rc;
+}
+
+int mstore_pin(struct db *db, int64_t chat, int64_t message, bool on, int64_t now, bool *changed)
+{
+	sqlite3_stmt *st = db_stmt(db, on ? "INSERT OR IGNORE INTO chat_pins(chat_id, message_id, "
+					    "pinned_at) VALUES (?1, ?2, ?3)"
+					  : "DELETE FROM chat_pins WHERE chat_id = ?1 AND message_id = ?2");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, chat);
+	sqlite3_bind_int64(st, 2, message);
+	if (on)
+		sqlite3_bind_int64(st, 3, now);
+	int rc = mstore_done(st);
+	*changed = rc == PARTA_OK && sqlite3_changes(db_handle(db)) > 0;
+	return rc;
+}
+
+int mstore_pins(struct db *db, int64_t chat, json_t **out)
+{
+	const int64_t args[] = {chat};
+	int rc = db_rows_json(db, "SELECT " MSTORE_MESSAGE_COLUMNS "FROM chat_pins cp JOIN messages m "
+				  "ON m.id = cp.message_id JOIN persons p ON p.id = m.sender_person "
+				  "WHERE cp.chat_id = ? ORDER BY cp.pinned_at DESC, m.seq DESC",
+			      args, 1, out);
+	if (rc == PARTA_OK)
+		mstore_finish(*out);
+	return rc;
+}
+
+int mstore_mark(struct db *db, int64_t profile, int64_t message, bool on)
+{
+	sqlite3_stmt *st = db_stmt(db, on ? "INSERT OR IGNORE INTO message_marks(profile_id, "
+					    "message_id) VALUES (?, ?)"
+					  : "DELETE FROM message_marks WHERE profile_id = ? AND "
+					    "message_id = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, profile);
+	sqlite3_bind_int64(st, 2, message);
+	return mstore_done(st);
+}
+
+int mstore_marks(struct db *db, int64_t profile, json_t **out)
+{
+	const int64_t args[] = {profile};
+	int rc = db_rows_json(db, "SELECT " MSTORE_MESSAGE_COLUMNS "FROM message_marks mk JOIN "
+				  "messages m ON m.id = mk.message_id JOIN persons p ON p.id = "
+				  "m.sender_person WHERE mk.profile_id = ? AND m.deleted_at = 0 "
+				  "ORDER BY m.created_at DESC, m.id DESC",
+			      args, 1, out);
+	if (rc == PARTA_OK)
+		mstore_finish(*out);
+	return rc;
+}
+
+int mstore_draft_put(struct db *db, int64_t profile, int64_t chat, const char *text, int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, text[0] == '\0'
+					       ? "DELETE FROM chat_drafts WHERE profile_id = ?1 AND "
+						 "chat_id = ?2"
+					       : "INSERT INTO chat_drafts(profile_id, chat_id, text, "
+						 "updated_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT("
+						 "profile_id, chat_id) DO UPDATE SET text = excluded.text, "
+						 "updated_at = excluded.updated_at");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, profile);
+	sqlite3_bind_int64(st, 2, chat);
+	if (text[0] != '\0') {
+		sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, now);
+	}
+	return mstore_done(st);
+}
+
+int mstore_draft(struct db *db, int64_t profile, int64_t chat, json_t **out)
+{
+	const int64_t args[] = {profile, chat};
+	json_t *rows;
+	int rc = db_rows_json(db, "SELECT text, updated_at FROM chat_drafts WHERE profile_id = ? "
+				  "AND chat_id = ?",
+			      args, 2, &rows);
+	if (rc != PARTA_OK)
+		return rc;
+	*out = json_array_size(rows) ? json_incref(json_array_get(rows, 0))
+				     : json_pack("{s:s,s:i}", "text", "", "updated_at", 0);
+	json_decref(rows);
+	return PARTA_OK;
+}

@@ -63,6 +63,17 @@ int mstore_mutes(struct db *db, int64_t chat, int64_t person, int64_t *chat_unti
 		 int64_t *person_until);
 int mstore_mute(struct db *db, int64_t chat, int64_t person, int64_t until);
 
+/* Search in a chat's living messages with an FTS5 match expression, newest first. */
+int mstore_search(struct db *db, int64_t chat, const char *match, int limit, json_t **out);
+/* Pins of a chat (newest first), one's «важное» marks, drafts ("" deletes). */
+int mstore_pin(struct db *db, int64_t chat, int64_t message, bool on, int64_t now, bool *changed);
+int mstore_pins(struct db *db, int64_t chat, json_t **out);
+int mstore_mark(struct db *db, int64_t profile, int64_t message, bool on);
+int mstore_marks(struct db *db, int64_t profile, json_t **out);
+int mstore_draft_put(struct db *db, int64_t profile, int64_t chat, const char *text, int64_t now);
+/* {"text","updated_at"} ("" and 0 when none). */
+int mstore_draft(struct db *db, int64_t profile, int64_t chat, json_t **out);
+
 /* The profiles that receive a chat's events: its members whose person is linked. */
 int mstore_recipients(struct db *db, int64_t chat, json_t **out);
 

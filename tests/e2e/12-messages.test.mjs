@@ -156,6 +156,42 @@ test('moderation by the chat admin, forwarding, typing', async () => {
   s.close();
 });
 
+test('members, search, pins, «важное», drafts', async () => {
+  const t = await wsOf(ids.teacherToken);
+  const members = (await ok(call('GET', `/api/v1/messenger/chats/${ids.chat}/members`, undefined, ids.studentToken))).members;
+  assert.deepEqual(members.map((m) => [m.name, m.admin, m.verified, m.pending]),
+    [['Иванова Анна', false, false, false], ['Петров Пётр', true, true, false]]);
+  t.send({ type: 'send', client_id: 'q-1', chat_id: ids.chat, text: 'Контрольная по ХИМИИ перенесена на ёлку' });
+  const exam = (await t.next((m) => m.type === 'ack' && m.client_id === 'q-1')).message;
+  const search = async (q, token = ids.studentToken) => call('GET', `/api/v1/messenger/chats/${ids.chat}/search?q=${encodeURIComponent(q)}`, undefined, token);
+  assert.deepEqual((await ok(search('химии'))).messages.map((m) => m.id), [exam.id], 'case folded');
+  assert.deepEqual((await ok(search('контр елк'))).messages.map((m) => m.id), [exam.id], 'prefixes, ё as е');
+  assert.deepEqual((await ok(search('"OR" NEAR('))).messages, [], 'the words are never FTS syntax');
+  assert.equal((await search('')).status, 422);
+  assert.equal((await call('GET', `/api/v1/messenger/chats/${ids.otherChat}/search?q=a`, undefined, ids.studentToken)).status, 404);
+  // Pins: the chat's admin pins, everyone sees; a student may not.
+  t.send({ type: 'pin', client_id: 'p-1', message_id: exam.id });
+  await t.next((m) => m.type === 'ack' && m.client_id === 'p-1');
+  assert.equal((await t.next((m) => m.type === 'message.pinned')).message_id, exam.id);
+  const s = await wsOf(ids.studentToken);
+  s.send({ type: 'pin', client_id: 'p-2', message_id: exam.id, on: false });
+  assert.equal((await s.next((m) => m.type === 'error' && m.client_id === 'p-2')).code, 'forbidden');
+  assert.deepEqual((await ok(call('GET', `/api/v1/messenger/chats/${ids.chat}/pins`, undefined, ids.studentToken))).pins.map((m) => m.id), [exam.id]);
+  // «Важное» is one's own list.
+  await ok(call('PUT', `/api/v1/messenger/messages/${exam.id}/important`, { on: true }, ids.studentToken));
+  assert.deepEqual((await ok(call('GET', '/api/v1/messenger/important', undefined, ids.studentToken))).messages.map((m) => m.id), [exam.id]);
+  assert.deepEqual((await ok(call('GET', '/api/v1/messenger/important', undefined, ids.teacherToken))).messages, []);
+  assert.equal((await call('PUT', `/api/v1/messenger/messages/${exam.id}/important`, { on: 'yes' }, ids.studentToken)).status, 422);
+  // A draft per chat per user.
+  const d = await ok(call('PUT', `/api/v1/messenger/chats/${ids.chat}/draft`, { text: 'Черновик ответа' }, ids.studentToken));
+  assert.equal(d.draft.text, 'Черновик ответа');
+  assert.equal((await ok(call('GET', `/api/v1/messenger/chats/${ids.chat}/draft`, undefined, ids.teacherToken))).draft.text, '');
+  await ok(call('PUT', `/api/v1/messenger/chats/${ids.chat}/draft`, { text: '' }, ids.studentToken));
+  assert.equal((await ok(call('GET', `/api/v1/messenger/chats/${ids.chat}/draft`, undefined, ids.studentToken))).draft.text, '');
+  t.close();
+  s.close();
+});
+
 test('edit own within a day, delete own or as chat admin; resume brings exactly what was missed', async () => {
   const t = await wsOf(ids.teacherToken);
   const s = await wsOf(ids.studentToken);
