@@ -52,6 +52,7 @@ static const struct api_route api_routes[] = {
 	{HTTP_GET, "/api/v1/messenger/me", api_msg_me, API_PROFILE},
 	{HTTP_GET, "/api/v1/messenger/chats", api_msg_chats, API_PROFILE},
 	{HTTP_GET, "/api/v1/messenger/chats/{chat}/messages", api_msg_history, API_PROFILE},
+	{HTTP_GET, "/api/v1/messenger/messages/{message}/readers", api_msg_readers, API_PROFILE},
 	{HTTP_GET, "/api/v1/ws", api_ws_plain_get, API_SESSION},
 	{HTTP_POST, "/api/v1/test/clock", api_test_clock, API_TESTMODE},
 	{HTTP_GET, "/api/v1/dev/sms", api_dev_sms, API_DEV_SMS},

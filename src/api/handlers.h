@@ -90,6 +90,7 @@ int api_msg_logout(struct srv *srv, struct http_req *req, const struct auth_ctx 
 int api_msg_me(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_msg_chats(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_msg_history(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_msg_readers(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_load_chat(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 
 #endif

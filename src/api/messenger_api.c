@@ -257,3 +257,20 @@ int api_msg_history(struct srv *srv, struct http_req *req, const struct auth_ctx
 	http_json(&req->resp, 200, json_pack("{s:o}", "messages", messages));
 	return API_DONE;
 }
+
+int api_msg_readers(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	json_t *readers;
+	int rc = msg_readers(srv_app(srv), who->session.profile_id, api_param_id(req, "message"),
+			     &readers);
+	if (rc == PARTA_ENOTFOUND) {
+		http_error(&req->resp, rc, "not_found", "Сообщение не найдено");
+		return API_DONE;
+	}
+	if (rc != PARTA_OK) {
+		http_error(&req->resp, rc, "internal", "Внутренняя ошибка сервера");
+		return API_DONE;
+	}
+	http_json(&req->resp, 200, json_pack("{s:o}", "readers", readers));
+	return API_DONE;
+}

@@ -9,6 +9,7 @@
 #include "../core/err.h"
 #include "../util/log.h"
 #include "../app/msg.h"
+#include "../core/msgrule.h"
 #include "../store/account.h"
 #include "api.h"
 #include "handlers.h"
@@ -70,6 +71,11 @@ static void api_ws_change(struct ws_conn *conn, json_t *msg, const char *type)
 			      json_string_value(client_id),
 			      json_string_value(json_object_get(msg, "text")),
 			      json_integer_value(json_object_get(msg, "reply_to")), &res);
+	else if (strcmp(type, "react") == 0)
+		rc = msg_react(app, ws_profile(conn),
+			       json_integer_value(json_object_get(msg, "message_id")),
+			       json_string_value(json_object_get(msg, "emoji")),
+			       !json_is_false(json_object_get(msg, "on")), &res);
 	else if (strcmp(type, "edit") == 0)
 		rc = msg_edit(app, ws_profile(conn),
 			      json_integer_value(json_object_get(msg, "message_id")),
@@ -88,11 +94,48 @@ static void api_ws_change(struct ws_conn *conn, json_t *msg, const char *type)
 	msg_result_free(&res);
 }
 
+/* forward: {"client_id","message_id","chat_ids":[…]} → {"type":"ack","client_id",
+ * "forwarded":[per chat]}. mute: {"client_id","chat_id","person_id"?,"hours"|"lift"}. */
+static void api_ws_moderate(struct ws_conn *conn, json_t *msg, const char *type)
+{
+	struct app *app = srv_app(ws_srv(conn));
+	json_t *client_id = json_object_get(msg, "client_id");
+	char why[160] = "";
+	json_t *acks = NULL;
+	int rc;
+	if (strcmp(type, "forward") == 0) {
+		json_t *list = json_object_get(msg, "chat_ids");
+		int64_t chats[MSG_FORWARD_MAX + 1];
+		size_t n = json_array_size(list);
+		for (size_t i = 0; i < n && i <= MSG_FORWARD_MAX; i++)
+			chats[i] = json_integer_value(json_array_get(list, i));
+		rc = msg_forward(app, ws_profile(conn),
+				 json_integer_value(json_object_get(msg, "message_id")), chats,
+				 n <= MSG_FORWARD_MAX ? n : MSG_FORWARD_MAX + 1,
+				 json_string_value(client_id), &acks, why, sizeof why);
+	} else {
+		json_t *hours = json_object_get(msg, "hours");
+		rc = msg_mute(app, ws_profile(conn), json_integer_value(json_object_get(msg, "chat_id")),
+			      json_integer_value(json_object_get(msg, "person_id")),
+			      json_is_integer(hours) ? (int)json_integer_value(hours) : -1,
+			      json_is_true(json_object_get(msg, "lift")), why, sizeof why);
+	}
+	if (rc == PARTA_OK)
+		api_ws_send_json(conn, json_pack("{s:s,s:O?,s:o?}", "type", "ack", "client_id",
+						 client_id, "forwarded", acks));
+	else
+		api_ws_send_json(conn, json_pack("{s:s,s:O?,s:s,s:s}", "type", "error", "client_id",
+						 client_id, "code", api_ws_code(rc), "message",
+						 why[0] ? why : "Чат не найден"));
+}
+
 /* resume: {"chats":{"<chat id>": last seq seen}} → what was missed, in order, then
  * {"type":"resumed"}. */
 static void api_ws_resume(struct ws_conn *conn, json_t *msg)
 {
-	static const char *const types[] = {"message", "message.edited", "message.deleted"};
+	static const char *const kinds[] = {"message", "edit", "delete", "reaction"};
+	static const char *const types[] = {"message", "message.edited", "message.deleted",
+					    "message.reacted"};
 	struct app *app = srv_app(ws_srv(conn));
 	const char *key;
 	json_t *v;
@@ -108,7 +151,9 @@ static void api_ws_resume(struct ws_conn *conn, json_t *msg)
 			json_array_foreach(events, i, e)
 			{
 				const char *kind = json_string_value(json_object_get(e, "kind"));
-				int k = strcmp(kind, "message") == 0 ? 0 : strcmp(kind, "edit") == 0 ? 1 : 2;
+				int k = 0;
+				while (k < 3 && strcmp(kind, kinds[k]) != 0)
+					k++;
 				after = json_integer_value(json_object_get(e, "seq"));
 				api_ws_send_json(conn, json_pack("{s:s,s:I,s:I,s:O}", "type", types[k],
 								 "chat_id", (json_int_t)chat, "seq",
@@ -165,6 +210,22 @@ void api_ws_message(struct ws_conn *conn, const char *text, size_t len)
 		   (strcmp(type, "send") == 0 || strcmp(type, "edit") == 0 ||
 		    strcmp(type, "delete") == 0)) {
 		api_ws_change(conn, msg, type);
+	} else if (type != NULL && ws_profile(conn) != 0 && strcmp(type, "react") == 0) {
+		api_ws_change(conn, msg, type);
+	} else if (type != NULL && ws_profile(conn) != 0 &&
+		   (strcmp(type, "forward") == 0 || strcmp(type, "mute") == 0)) {
+		api_ws_moderate(conn, msg, type);
+	} else if (type != NULL && ws_profile(conn) != 0 && strcmp(type, "typing") == 0) {
+		(void)msg_typing(srv_app(ws_srv(conn)), ws_profile(conn),
+				 json_integer_value(json_object_get(msg, "chat_id")));
+	} else if (type != NULL && ws_profile(conn) != 0 && strcmp(type, "read") == 0) {
+		int rc = msg_read(srv_app(ws_srv(conn)), ws_profile(conn),
+				  json_integer_value(json_object_get(msg, "chat_id")),
+				  json_integer_value(json_object_get(msg, "seq")));
+		if (rc != PARTA_OK)
+			api_ws_send_json(conn, json_pack("{s:s,s:s,s:s}", "type", "error", "code",
+							 api_ws_code(rc), "message",
+							 "read: chat_id вашего чата и seq до последнего"));
 	} else if (type != NULL && ws_profile(conn) != 0 && strcmp(type, "resume") == 0) {
 		api_ws_resume(conn, msg);
 	} else if (type != NULL && strcmp(type, "debug.flood") == 0 &&

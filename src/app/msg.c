@@ -1,11 +1,13 @@
 #include "msg.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/chatplan.h"
 #include "../core/err.h"
 #include "../core/msgrule.h"
+#include "../core/utf8.h"
 #include "../store/mstore.h"
 
 void msg_result_free(struct msg_result *r)
@@ -31,26 +33,34 @@ static int msg_seat(struct app *app, int64_t profile, int64_t chat, bool writing
 	return rc;
 }
 
-/* Sends an event to every member's messenger connections (after the commit). */
+/* Sends an event to the chat's members (after a commit, or for a passing event). */
+static void msg_tell(struct app *app, int64_t chat, int64_t except, json_t *ev)
+{
+	json_t *recipients;
+	char *text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
+	if (app->publish_profile != NULL && text != NULL &&
+	    mstore_recipients(app->db, chat, &recipients) == PARTA_OK) {
+		size_t i;
+		json_t *r;
+		json_array_foreach(recipients, i, r)
+		{
+			int64_t p = json_integer_value(json_object_get(r, "profile_id"));
+			if (p != except)
+				app->publish_profile(app->publish_ctx, p, text);
+		}
+		json_decref(recipients);
+	}
+	free(text);
+	json_decref(ev);
+}
+
+/* A change of a message, to every member's messenger connections (after the commit). */
 static void msg_publish(struct app *app, int64_t chat, const char *type, int64_t seq,
 			json_t *message)
 {
-	if (app->publish_profile == NULL)
-		return;
-	json_t *recipients;
-	if (mstore_recipients(app->db, chat, &recipients) != PARTA_OK)
-		return;
-	json_t *ev = json_pack("{s:s,s:I,s:I,s:O}", "type", type, "chat_id", (json_int_t)chat,
-			       "seq", (json_int_t)seq, "message", message);
-	char *text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
-	size_t i;
-	json_t *r;
-	json_array_foreach(recipients, i, r) if (text != NULL)
-		app->publish_profile(app->publish_ctx,
-				     json_integer_value(json_object_get(r, "profile_id")), text);
-	free(text);
-	json_decref(ev);
-	json_decref(recipients);
+	msg_tell(app, chat, 0,
+		 json_pack("{s:s,s:I,s:I,s:O}", "type", type, "chat_id", (json_int_t)chat, "seq",
+			   (json_int_t)seq, "message", message));
 }
 
 /* Runs fn in a transaction; on success the message is published as `type`. */
@@ -71,9 +81,31 @@ static int msg_run(struct app *app, int (*fn)(struct app *, void *, int64_t *cha
 }
 
 struct msg_send_arg {
-	int64_t profile, chat, reply_to;
+	int64_t profile, chat, reply_to, forwarded_from;
 	const char *client_id, *text;
 };
+
+/* A muted member (or everyone, admins aside) may not write; the reason says until when. */
+static int msg_check_mute(struct app *app, int64_t chat, const struct mstore_seat *seat,
+			  struct msg_result *out)
+{
+	int64_t all, mine, now = app_now(app);
+	int rc = mstore_mutes(app->db, chat, seat->person, &all, &mine);
+	if (rc != PARTA_OK)
+		return rc;
+	int64_t until = msgrule_muted(mine, now) ? mine
+			: msgrule_muted(all, now) && !chatm_admin(seat->flags) ? all
+										  : 0;
+	if (until == 0)
+		return PARTA_OK;
+	if (until == -1)
+		snprintf(out->why, sizeof out->why, "Администратор чата запретил вам писать в этот чат");
+	else
+		snprintf(out->why, sizeof out->why,
+			 "Администратор чата запретил писать в этот чат: ещё %lld мин.",
+			 (long long)((until - now + 59) / 60));
+	return PARTA_EFORBIDDEN;
+}
 
 static int msg_send_tx(struct app *app, void *arg, int64_t *chat, struct msg_result *out)
 {
@@ -98,6 +130,8 @@ static int msg_send_tx(struct app *app, void *arg, int64_t *chat, struct msg_res
 	struct mstore_seat seat;
 	if ((rc = msg_seat(app, a->profile, a->chat, true, &seat, out)) != PARTA_OK)
 		return rc;
+	if ((rc = msg_check_mute(app, a->chat, &seat, out)) != PARTA_OK)
+		return rc;
 	if (a->reply_to != 0) {
 		json_t *orig;
 		rc = mstore_message(app->db, a->reply_to, &orig);
@@ -115,7 +149,7 @@ static int msg_send_tx(struct app *app, void *arg, int64_t *chat, struct msg_res
 	rc = mstore_log(app->db, a->chat, "message", 0, now, &seq);
 	if (rc == PARTA_OK)
 		rc = mstore_insert(app->db, a->chat, seq, seat.person, a->profile, a->client_id,
-				   a->text, a->reply_to, now, &id);
+				   a->text, a->reply_to, a->forwarded_from, now, &id);
 	if (rc == PARTA_OK)
 		rc = mstore_message(app->db, id, &out->message);
 	if (rc == PARTA_OK)
@@ -126,7 +160,7 @@ static int msg_send_tx(struct app *app, void *arg, int64_t *chat, struct msg_res
 int msg_send(struct app *app, int64_t profile, int64_t chat, const char *client_id,
 	     const char *text, int64_t reply_to, struct msg_result *out)
 {
-	struct msg_send_arg a = {profile, chat, reply_to, client_id, text};
+	struct msg_send_arg a = {profile, chat, reply_to, 0, client_id, text};
 	int rc = msg_run(app, msg_send_tx, &a, "message", out);
 	if (rc == PARTA_OK && out->seq == 0) /* the retried send's own sequence number */
 		out->seq = json_integer_value(json_object_get(out->message, "seq"));
@@ -137,6 +171,99 @@ struct msg_change_arg {
 	int64_t profile, message;
 	const char *text; /* NULL: delete */
 };
+
+struct msg_react_arg {
+	int64_t profile, message;
+	const char *emoji;
+	bool on;
+};
+
+static bool msg_emoji_ok(const char *e)
+{
+	size_t len = e ? strlen(e) : 0;
+	return len > 0 && len <= 16 && utf8_valid_text(e, len) && strpbrk(e, " \t\r\n") == NULL;
+}
+
+static int msg_react_tx(struct app *app, void *arg, int64_t *chat, struct msg_result *out)
+{
+	struct msg_react_arg *a = arg;
+	if (!msg_emoji_ok(a->emoji)) {
+		snprintf(out->why, sizeof out->why, "emoji: реакция до 16 байт без пробелов");
+		return PARTA_EVALIDATION;
+	}
+	json_t *m;
+	int rc = mstore_message(app->db, a->message, &m);
+	if (rc == PARTA_ENOTFOUND)
+		snprintf(out->why, sizeof out->why, "Сообщение не найдено");
+	if (rc != PARTA_OK)
+		return rc;
+	*chat = json_integer_value(json_object_get(m, "chat_id"));
+	bool deleted = json_is_true(json_object_get(m, "deleted"));
+	json_decref(m);
+	struct mstore_seat seat;
+	if ((rc = msg_seat(app, a->profile, *chat, true, &seat, out)) != PARTA_OK) {
+		if (rc == PARTA_ENOTFOUND)
+			snprintf(out->why, sizeof out->why, "Сообщение не найдено");
+		return rc;
+	}
+	if (deleted) {
+		snprintf(out->why, sizeof out->why, "Сообщение удалено");
+		return PARTA_ECONFLICT;
+	}
+	bool changed;
+	rc = mstore_react(app->db, a->message, a->profile, a->emoji, a->on, &changed);
+	if (rc == PARTA_OK && changed)
+		rc = mstore_log(app->db, *chat, "reaction", a->message, app_now(app), &out->seq);
+	if (rc == PARTA_OK)
+		rc = mstore_message(app->db, a->message, &out->message);
+	return rc;
+}
+
+int msg_react(struct app *app, int64_t profile, int64_t message, const char *emoji, bool on,
+	      struct msg_result *out)
+{
+	struct msg_react_arg a = {profile, message, emoji, on};
+	return msg_run(app, msg_react_tx, &a, "message.reacted", out);
+}
+
+int msg_read(struct app *app, int64_t profile, int64_t chat, int64_t seq)
+{
+	struct mstore_seat seat;
+	int64_t last;
+	bool moved = false;
+	int rc = db_begin(app->db);
+	if (rc != PARTA_OK)
+		return rc;
+	rc = msg_seat(app, profile, chat, false, &seat, NULL);
+	if (rc == PARTA_OK)
+		rc = mstore_last_seq(app->db, chat, &last);
+	if (rc == PARTA_OK && (seq < 1 || seq > last))
+		rc = PARTA_EVALIDATION;
+	if (rc == PARTA_OK)
+		rc = mstore_read(app->db, chat, profile, seq, &moved);
+	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
+	/* The members learn how far this reader got («кто прочитал»). */
+	if (rc == PARTA_OK && moved)
+		msg_tell(app, chat, 0,
+			 json_pack("{s:s,s:I,s:I,s:I}", "type", "chat.read", "chat_id",
+				   (json_int_t)chat, "profile_id", (json_int_t)profile, "seq",
+				   (json_int_t)seq));
+	return rc;
+}
+
+int msg_readers(struct app *app, int64_t profile, int64_t message, json_t **out)
+{
+	json_t *m;
+	int rc = mstore_message(app->db, message, &m);
+	if (rc != PARTA_OK)
+		return rc;
+	int64_t chat = json_integer_value(json_object_get(m, "chat_id"));
+	json_decref(m);
+	struct mstore_seat seat;
+	if ((rc = msg_seat(app, profile, chat, false, &seat, NULL)) != PARTA_OK)
+		return rc;
+	return mstore_readers(app->db, message, out);
+}
 
 static int msg_change_tx(struct app *app, void *arg, int64_t *chat, struct msg_result *out)
 {
@@ -226,4 +353,93 @@ int msg_events(struct app *app, int64_t profile, int64_t chat, int64_t after, in
 	if (limit < 1 || limit > 1000 || after < 0)
 		return PARTA_EVALIDATION;
 	return mstore_events(app->db, chat, after, limit, out);
+}
+
+int msg_forward(struct app *app, int64_t profile, int64_t message, const int64_t *chats,
+		size_t nchats, const char *client_id, json_t **acks, char *why, size_t whylen)
+{
+	*acks = NULL;
+	if (nchats == 0 || nchats > MSG_FORWARD_MAX || !msgrule_client_id(client_id) ||
+	    strlen(client_id) > MSG_CLIENT_ID_MAX - 3) {
+		snprintf(why, whylen, "Переслать можно в 1–12 чатов; client_id до 61 символа");
+		return PARTA_EVALIDATION;
+	}
+	/* The original must be readable by the forwarder. */
+	json_t *orig;
+	int rc = mstore_message(app->db, message, &orig);
+	struct mstore_seat seat;
+	if (rc == PARTA_OK &&
+	    (json_is_true(json_object_get(orig, "deleted")) ||
+	     msg_seat(app, profile, json_integer_value(json_object_get(orig, "chat_id")), false,
+		      &seat, NULL) != PARTA_OK))
+		rc = PARTA_ENOTFOUND;
+	if (rc != PARTA_OK) {
+		json_decref(orig);
+		snprintf(why, whylen, "Сообщение не найдено");
+		return rc;
+	}
+	*acks = json_array();
+	/* Each copy is an ordinary send with its own derived client id: a retried forward lands
+	 * once per chat; one chat refusing does not stop the others. */
+	for (size_t i = 0; i < nchats; i++) {
+		char id[MSG_CLIENT_ID_MAX + 1];
+		snprintf(id, sizeof id, "%s-%zu", client_id, i);
+		struct msg_send_arg a = {profile, chats[i], 0, message, id,
+					 json_string_value(json_object_get(orig, "text"))};
+		struct msg_result res;
+		rc = msg_run(app, msg_send_tx, &a, "message", &res);
+		if (rc == PARTA_OK && res.seq == 0)
+			res.seq = json_integer_value(json_object_get(res.message, "seq"));
+		json_array_append_new(*acks, rc == PARTA_OK
+					     ? json_pack("{s:I,s:I,s:O}", "chat_id", (json_int_t)chats[i],
+							 "seq", (json_int_t)res.seq, "message", res.message)
+					     : json_pack("{s:I,s:s}", "chat_id", (json_int_t)chats[i],
+							 "error", res.why[0] ? res.why : "Ошибка"));
+		msg_result_free(&res);
+	}
+	json_decref(orig);
+	return PARTA_OK;
+}
+
+int msg_mute(struct app *app, int64_t profile, int64_t chat, int64_t person, int hours,
+	     bool lift, char *why, size_t whylen)
+{
+	struct mstore_seat seat;
+	int64_t until = 0;
+	int rc = db_begin(app->db);
+	if (rc != PARTA_OK)
+		return rc;
+	rc = msg_seat(app, profile, chat, true, &seat, NULL);
+	if (rc == PARTA_OK && !chatm_admin(seat.flags)) {
+		snprintf(why, whylen, "Запрещать писать может только администратор чата");
+		rc = PARTA_EFORBIDDEN;
+	}
+	if (rc == PARTA_OK && !lift && msgrule_mute_until(hours, app_now(app), &until) != PARTA_OK) {
+		snprintf(why, whylen, "hours: 1, 8, 24 или 0 (навсегда)");
+		rc = PARTA_EVALIDATION;
+	}
+	if (rc == PARTA_OK && person != 0 && person == seat.person) {
+		snprintf(why, whylen, "Нельзя запретить писать самому себе");
+		rc = PARTA_EVALIDATION;
+	}
+	if (rc == PARTA_OK)
+		rc = mstore_mute(app->db, chat, person, until);
+	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
+	if (rc == PARTA_OK)
+		msg_tell(app, chat, 0,
+			 json_pack("{s:s,s:I,s:I,s:I}", "type", "chat.muted", "chat_id",
+				   (json_int_t)chat, "person_id", (json_int_t)person, "until",
+				   (json_int_t)until));
+	return rc;
+}
+
+int msg_typing(struct app *app, int64_t profile, int64_t chat)
+{
+	struct mstore_seat seat;
+	int rc = msg_seat(app, profile, chat, true, &seat, NULL);
+	if (rc == PARTA_OK)
+		msg_tell(app, chat, profile,
+			 json_pack("{s:s,s:I,s:I}", "type", "typing", "chat_id", (json_int_t)chat,
+				   "profile_id", (json_int_t)profile));
+	return rc;
 }

@@ -14,6 +14,7 @@
 #define PARTA_APP_MSG_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "app.h"
@@ -30,6 +31,30 @@ int msg_send(struct app *app, int64_t profile, int64_t chat, const char *client_
 int msg_edit(struct app *app, int64_t profile, int64_t message, const char *text,
 	     struct msg_result *out);
 int msg_delete(struct app *app, int64_t profile, int64_t message, struct msg_result *out);
+
+/* Puts (on) or takes back a reaction (an emoji, up to 16 bytes) on a message of a chat the
+ * profile is in: "message.reacted" with the message's counts; nothing new when unchanged. */
+int msg_react(struct app *app, int64_t profile, int64_t message, const char *emoji, bool on,
+	      struct msg_result *out);
+/* Moves the profile's read mark in the chat to `seq` (1..the chat's last); the members get
+ * {"type":"chat.read","chat_id","profile_id","seq"} when it moved. */
+int msg_read(struct app *app, int64_t profile, int64_t chat, int64_t seq);
+/* «Кто прочитал» a message: [{"profile_id","name"}]. */
+int msg_readers(struct app *app, int64_t profile, int64_t message, json_t **out);
+
+/* Forwards a message (readable by the profile) to up to 12 chats, each as an ordinary send
+ * with the client id "<client_id>-<i>" and forwarded_from; *acks lists per chat
+ * {"chat_id","seq","message"} or {"chat_id","error"}. */
+int msg_forward(struct app *app, int64_t profile, int64_t message, const int64_t *chats,
+		size_t nchats, const char *client_id, json_t **acks, char *why, size_t whylen);
+/* Moderation by a chat admin: forbid writing to a member (person) or to everyone (0) for 1,
+ * 8, 24 hours or for good (0), or lift it; the members get {"type":"chat.muted","chat_id",
+ * "person_id","until"} (until 0: lifted, -1: for good). A muted sender's send is
+ * PARTA_EFORBIDDEN saying until when; admins are not held by a mute of everyone. */
+int msg_mute(struct app *app, int64_t profile, int64_t chat, int64_t person, int hours,
+	     bool lift, char *why, size_t whylen);
+/* «печатает…»: passed to the chat's other members, not stored. */
+int msg_typing(struct app *app, int64_t profile, int64_t chat);
 
 /* Messages before `before` (0: the newest), newest first (limit 1..200). */
 int msg_history(struct app *app, int64_t profile, int64_t chat, int64_t before, int limit,

@@ -40,3 +40,17 @@ bool msgrule_may_delete(int64_t sender, int64_t me, bool chat_admin)
 {
 	return sender == me || chat_admin;
 }
+
+bool msgrule_muted(int64_t until, int64_t now) { return until == -1 || until > now; }
+
+int msgrule_mute_until(int hours, int64_t now, int64_t *until)
+{
+	if (hours == 0) {
+		*until = -1;
+		return PARTA_OK;
+	}
+	if (hours != 1 && hours != 8 && hours != 24)
+		return PARTA_EVALIDATION;
+	*until = now + (int64_t)hours * 3600;
+	return PARTA_OK;
+}

@@ -22,4 +22,12 @@ bool msgrule_may_edit(int64_t sender, int64_t me, int64_t created_at, int64_t no
 /* The sender deletes their own «для всех» at any time; a chat admin deletes any. */
 bool msgrule_may_delete(int64_t sender, int64_t me, bool chat_admin);
 
+/* Moderation: writing is forbidden while `until` is -1 (for good) or after `now`. The chat's
+ * admins may forbid for 1, 8 or 24 hours, or for good (hours 0): the `until` for that, or
+ * PARTA_EVALIDATION for another span. */
+bool msgrule_muted(int64_t until, int64_t now);
+int msgrule_mute_until(int hours, int64_t now, int64_t *until);
+
+#define MSG_FORWARD_MAX 12 /* chats one message is forwarded to at once */
+
 #endif

@@ -404,7 +404,7 @@ int cstore_delete(struct db *db, int64_t org, int64_t chat)
 
 /* ---- listings ---- */
 
-#define CSTORE_CHAT_COLUMNS                                                                     \
+#define CSTORE_CHAT_FIELDS                                                                      \
 	"SELECT c.id, c.kind, c.name, c.class_id, c.load_id, c.subject_id, c.year, "            \
 	"c.is_default, c.archived_at != 0 AS archived, "                                        \
 	"(SELECT count(*) FROM chat_members WHERE chat_id = c.id AND " CSTORE_MEMBER_SQL         \
@@ -414,8 +414,8 @@ int cstore_delete(struct db *db, int64_t org, int64_t chat)
 	"(SELECT json_group_array(name) FROM (SELECT trim(p.surname || ' ' || p.first_name || "  \
 	"' ' || p.patronymic) AS name FROM chat_members m JOIN persons p ON p.id = m.person_id " \
 	"WHERE m.chat_id = c.id AND " CSTORE_ADMIN_SQL " ORDER BY p.surname, p.first_name)) "    \
-	"AS admins, c.org_id, o.name AS org_name, o.profile AS org_profile, o.type AS org_type "\
-	"FROM chats c JOIN orgs o ON o.id = c.org_id "
+	"AS admins, c.org_id, o.name AS org_name, o.profile AS org_profile, o.type AS org_type "
+#define CSTORE_CHAT_FROM "FROM chats c JOIN orgs o ON o.id = c.org_id "
 
 /* Booleans as booleans, the admins' names as an array, and the profile's label of the kind
  * (the organisation's profile and type columns are dropped after use). */
@@ -448,7 +448,8 @@ int cstore_list(struct db *db, int64_t org, json_t **out)
 {
 	const int64_t args[] = {org};
 	int rc = db_rows_json(db,
-			      CSTORE_CHAT_COLUMNS "WHERE c.org_id = ? ORDER BY c.archived_at != 0, "
+			      CSTORE_CHAT_FIELDS CSTORE_CHAT_FROM
+			      "WHERE c.org_id = ? ORDER BY c.archived_at != 0, "
 						  "CASE c.kind WHEN 'staff' THEN 0 WHEN 'class' THEN 1 "
 						  "WHEN 'parents' THEN 2 WHEN 'subject' THEN 3 ELSE 4 END, "
 						  "c.name, c.id",
@@ -462,7 +463,8 @@ int cstore_chat(struct db *db, int64_t org, int64_t chat, json_t **out)
 {
 	const int64_t args[] = {org, chat};
 	json_t *rows;
-	int rc = db_rows_json(db, CSTORE_CHAT_COLUMNS "WHERE c.org_id = ? AND c.id = ?", args, 2,
+	int rc = db_rows_json(db, CSTORE_CHAT_FIELDS CSTORE_CHAT_FROM "WHERE c.org_id = ? AND c.id = ?",
+			      args, 2,
 			      &rows);
 	if (rc != PARTA_OK)
 		return rc;
@@ -480,7 +482,8 @@ int cstore_person_chats(struct db *db, int64_t org, int64_t person, json_t **out
 {
 	const int64_t args[] = {org, person};
 	int rc = db_rows_json(db,
-			      CSTORE_CHAT_COLUMNS "WHERE c.org_id = ?1 AND c.id IN (SELECT chat_id "
+			      CSTORE_CHAT_FIELDS CSTORE_CHAT_FROM
+			      "WHERE c.org_id = ?1 AND c.id IN (SELECT chat_id "
 						  "FROM chat_members WHERE person_id = ?2 AND "
 						  CSTORE_MEMBER_SQL ") ORDER BY c.archived_at != 0, "
 						  "c.kind, c.name, c.id",
@@ -495,15 +498,31 @@ int cstore_profile_chats(struct db *db, int64_t profile, json_t **out)
 	const int64_t args[] = {profile};
 	int rc = db_rows_json(
 		db,
-		CSTORE_CHAT_COLUMNS "WHERE c.archived_at = 0 AND c.id IN (SELECT m.chat_id FROM "
+		CSTORE_CHAT_FIELDS
+		", c.last_seq, IFNULL(r.read_seq, 0) AS read_seq, (SELECT count(*) FROM messages mm "
+		"WHERE mm.chat_id = c.id AND mm.deleted_at = 0 AND mm.sender_profile != ?1 AND "
+		"mm.seq > IFNULL(r.read_seq, 0)) AS unread, (SELECT json_object('id', lm.id, 'text', "
+		"lm.text, 'created_at', lm.created_at) FROM messages lm WHERE lm.chat_id = c.id AND "
+		"lm.deleted_at = 0 ORDER BY lm.seq DESC LIMIT 1) AS last_message "
+		CSTORE_CHAT_FROM "LEFT JOIN chat_reads r ON r.chat_id = c.id AND r.profile_id = ?1 "
+		"WHERE c.archived_at = 0 AND c.id IN (SELECT m.chat_id FROM "
 				    "chat_members m JOIN accounts a ON a.person_id = m.person_id "
 				    "JOIN chats k ON k.id = m.chat_id AND k.org_id = a.org_id "
 				    "WHERE a.profile_id = ?1 AND " CSTORE_MEMBER_SQL ") "
 				    "ORDER BY o.name, c.org_id, c.kind, c.name, c.id",
 		args, 1, out);
-	if (rc == PARTA_OK)
-		cstore_finish_rows(*out);
-	return rc;
+	if (rc != PARTA_OK)
+		return rc;
+	cstore_finish_rows(*out);
+	size_t i;
+	json_t *row;
+	json_array_foreach(*out, i, row)
+	{
+		const char *last = json_string_value(json_object_get(row, "last_message"));
+		json_t *parsed = last ? json_loads(last, 0, NULL) : NULL;
+		json_object_set_new(row, "last_message", parsed ? parsed : json_null());
+	}
+	return PARTA_OK;
 }
 
 int cstore_members(struct db *db, int64_t org, int64_t chat, bool all_rows, json_t **out)

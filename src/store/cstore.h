@@ -74,7 +74,9 @@ int cstore_list(struct db *db, int64_t org, json_t **out);
 /* The same rows for the chats where a person of `org` is a member (archived ones last). */
 int cstore_person_chats(struct db *db, int64_t org, int64_t person, json_t **out);
 /* The open chats of every organisation where a journal account linked to the messenger
- * profile has its person as a member, by organisation. */
+ * profile has its person as a member, by organisation; with "last_seq", the profile's
+ * "read_seq", "unread" (others' messages after it) and "last_message" {id,text,created_at} or
+ * null. */
 int cstore_profile_chats(struct db *db, int64_t profile, json_t **out);
 /* One chat's rows: [{"person_id","name","flags","member","admin","pending","verified",
  * "origin"}] by surname, origin being rule, chats_admin (bars), manual or excluded; verified:

@@ -291,6 +291,40 @@ const struct migration migrations[] = {
 	 "  at INTEGER NOT NULL,"
 	 "  PRIMARY KEY (chat_id, seq)"
 	 ") WITHOUT ROWID;"},
+	{13,
+	 /* Read marks per member profile (unread counts, «кто прочитал») and reactions; a
+	  * reaction is an event of its chat like an edit. */
+	 "CREATE TABLE chat_reads ("
+	 "  chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,"
+	 "  profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,"
+	 "  read_seq INTEGER NOT NULL, PRIMARY KEY (chat_id, profile_id)"
+	 ") WITHOUT ROWID;"
+	 "CREATE TABLE message_reactions ("
+	 "  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+	 "  profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,"
+	 "  emoji TEXT NOT NULL, PRIMARY KEY (message_id, profile_id, emoji)"
+	 ") WITHOUT ROWID;"
+	 "CREATE TABLE chat_log_new ("
+	 "  chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,"
+	 "  seq INTEGER NOT NULL,"
+	 "  kind TEXT NOT NULL CHECK (kind IN ('message', 'edit', 'delete', 'reaction')),"
+	 "  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+	 "  at INTEGER NOT NULL,"
+	 "  PRIMARY KEY (chat_id, seq)"
+	 ") WITHOUT ROWID;"
+	 "INSERT INTO chat_log_new SELECT * FROM chat_log;"
+	 "DROP TABLE chat_log;"
+	 "ALTER TABLE chat_log_new RENAME TO chat_log;"},
+	{14,
+	 /* Moderation: a chat's admins forbid writing to everyone (chats.muted_until) or to one
+	  * member (chat_mutes) until a time, -1 for good; forwarded messages name their origin. */
+	 "ALTER TABLE chats ADD COLUMN muted_until INTEGER NOT NULL DEFAULT 0;"
+	 "CREATE TABLE chat_mutes ("
+	 "  chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,"
+	 "  person_id INTEGER NOT NULL REFERENCES persons(id),"
+	 "  until INTEGER NOT NULL, PRIMARY KEY (chat_id, person_id)"
+	 ") WITHOUT ROWID;"
+	 "ALTER TABLE messages ADD COLUMN forwarded_from INTEGER;"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

@@ -83,12 +83,13 @@ int mstore_log(struct db *db, int64_t chat, const char *kind, int64_t message, i
 }
 
 int mstore_insert(struct db *db, int64_t chat, int64_t seq, int64_t person, int64_t profile,
-		  const char *client_id, const char *text, int64_t reply_to, int64_t now,
-		  int64_t *id)
+		  const char *client_id, const char *text, int64_t reply_to,
+		  int64_t forwarded_from, int64_t now, int64_t *id)
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO messages(chat_id, seq, sender_person, "
-				       "sender_profile, client_id, text, reply_to, created_at) "
-				       "VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?)");
+				       "sender_profile, client_id, text, reply_to, created_at, "
+				       "forwarded_from) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, "
+				       "NULLIF(?, 0))");
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, chat);
@@ -99,6 +100,7 @@ int mstore_insert(struct db *db, int64_t chat, int64_t seq, int64_t person, int6
 	sqlite3_bind_text(st, 6, text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, reply_to);
 	sqlite3_bind_int64(st, 8, now);
+	sqlite3_bind_int64(st, 9, forwarded_from);
 	int rc = mstore_done(st);
 	if (rc != PARTA_OK)
 		return rc;
@@ -136,19 +138,26 @@ int mstore_delete(struct db *db, int64_t id, int64_t now)
 }
 
 #define MSTORE_MESSAGE_COLUMNS                                                                  \
-	"m.id, m.chat_id, m.seq, m.sender_person, m.sender_profile, "                           \
+	"m.id, m.chat_id, m.seq, m.sender_person, m.sender_profile, m.forwarded_from, "         \
 	"trim(p.surname || ' ' || p.first_name) AS sender_name, m.text, m.reply_to, "            \
-	"m.created_at, m.edited_at, m.deleted_at != 0 AS deleted "
+	"m.created_at, m.edited_at, m.deleted_at != 0 AS deleted, (SELECT "                       \
+	"json_group_object(emoji, n) FROM (SELECT emoji, count(*) AS n FROM message_reactions "  \
+	"WHERE message_id = m.id GROUP BY emoji)) AS reactions "
 
-static void mstore_booleans(json_t *rows, const char *key)
+/* "deleted" as a boolean, "reactions" as an object {emoji: count}. */
+static void mstore_finish(json_t *rows)
 {
 	size_t i;
 	json_t *row;
 	json_array_foreach(rows, i, row)
 	{
-		json_t *target = key ? json_object_get(row, key) : row;
-		json_object_set_new(target, "deleted",
-				    json_boolean(json_integer_value(json_object_get(target, "deleted"))));
+		json_object_set_new(row, "deleted",
+				    json_boolean(json_integer_value(json_object_get(row, "deleted"))));
+		const char *r = json_string_value(json_object_get(row, "reactions"));
+		json_t *parsed = r ? json_loads(r, 0, NULL) : NULL;
+		json_object_set_new(row, "reactions", json_is_object(parsed) ? parsed : json_object());
+		if (parsed != NULL && !json_is_object(parsed))
+			json_decref(parsed);
 	}
 }
 
@@ -165,7 +174,7 @@ int mstore_message(struct db *db, int64_t id, json_t **out)
 		json_decref(rows);
 		return PARTA_ENOTFOUND;
 	}
-	mstore_booleans(rows, NULL);
+	mstore_finish(rows);
 	*out = json_incref(json_array_get(rows, 0));
 	json_decref(rows);
 	return PARTA_OK;
@@ -182,7 +191,7 @@ int mstore_events(struct db *db, int64_t chat, int64_t after, int limit, json_t 
 			      args, 3, &rows);
 	if (rc != PARTA_OK)
 		return rc;
-	mstore_booleans(rows, NULL);
+	mstore_finish(rows);
 	*out = json_array();
 	size_t i;
 	json_t *row;
@@ -207,7 +216,7 @@ int mstore_history(struct db *db, int64_t chat, int64_t before, int limit, json_
 				  "m.seq < ?2) ORDER BY m.seq DESC LIMIT ?3",
 			      args, 3, out);
 	if (rc == PARTA_OK)
-		mstore_booleans(*out, NULL);
+		mstore_finish(*out);
 	return rc;
 }
 
@@ -220,4 +229,99 @@ int mstore_recipients(struct db *db, int64_t chat, json_t **out)
 				"JOIN accounts a ON a.person_id = cm.person_id AND a.org_id = c.org_id "
 				"AND a.profile_id IS NOT NULL WHERE cm.chat_id = ? AND " CSTORE_MEMBER_SQL,
 			    args, 1, out);
+}
+
+int mstore_react(struct db *db, int64_t message, int64_t profile, const char *emoji, bool on,
+		 bool *changed)
+{
+	sqlite3_stmt *st = db_stmt(db, on ? "INSERT OR IGNORE INTO message_reactions(message_id, "
+					    "profile_id, emoji) VALUES (?, ?, ?)"
+					  : "DELETE FROM message_reactions WHERE message_id = ? AND "
+					    "profile_id = ? AND emoji = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, message);
+	sqlite3_bind_int64(st, 2, profile);
+	sqlite3_bind_text(st, 3, emoji, -1, SQLITE_STATIC);
+	int rc = mstore_done(st);
+	*changed = rc == PARTA_OK && sqlite3_changes(db_handle(db)) > 0;
+	return rc;
+}
+
+int mstore_read(struct db *db, int64_t chat, int64_t profile, int64_t seq, bool *moved)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO chat_reads(chat_id, profile_id, read_seq) "
+				       "VALUES (?1, ?2, ?3) ON CONFLICT(chat_id, profile_id) DO UPDATE "
+				       "SET read_seq = excluded.read_seq "
+				       "WHERE excluded.read_seq > chat_reads.read_seq");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, chat);
+	sqlite3_bind_int64(st, 2, profile);
+	sqlite3_bind_int64(st, 3, seq);
+	int rc = mstore_done(st);
+	*moved = rc == PARTA_OK && sqlite3_changes(db_handle(db)) > 0;
+	return rc;
+}
+
+int mstore_last_seq(struct db *db, int64_t chat, int64_t *seq)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT last_seq FROM chats WHERE id = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, chat);
+	int rc = sqlite3_step(st);
+	*seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? PARTA_OK : rc == SQLITE_DONE ? PARTA_ENOTFOUND : PARTA_EIO;
+}
+
+int mstore_readers(struct db *db, int64_t message, json_t **out)
+{
+	const int64_t args[] = {message};
+	return db_rows_json(db, "SELECT r.profile_id, trim(p.surname || ' ' || p.first_name) AS name "
+				"FROM messages m JOIN chat_reads r ON r.chat_id = m.chat_id "
+				"AND r.read_seq >= m.seq AND r.profile_id != m.sender_profile "
+				"JOIN profiles p ON p.id = r.profile_id WHERE m.id = ? "
+				"ORDER BY p.surname, p.first_name",
+			    args, 1, out);
+}
+
+int mstore_mutes(struct db *db, int64_t chat, int64_t person, int64_t *chat_until,
+		 int64_t *person_until)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT c.muted_until, IFNULL((SELECT until FROM chat_mutes "
+				       "WHERE chat_id = c.id AND person_id = ?2), 0) FROM chats c "
+				       "WHERE c.id = ?1");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, chat);
+	sqlite3_bind_int64(st, 2, person);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*chat_until = sqlite3_column_int64(st, 0);
+		*person_until = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? PARTA_OK : rc == SQLITE_DONE ? PARTA_ENOTFOUND : PARTA_EIO;
+}
+
+int mstore_mute(struct db *db, int64_t chat, int64_t person, int64_t until)
+{
+	sqlite3_stmt *st;
+	if (person == 0) {
+		st = db_stmt(db, "UPDATE chats SET muted_until = ?2 WHERE id = ?1");
+	} else if (until == 0) {
+		st = db_stmt(db, "DELETE FROM chat_mutes WHERE chat_id = ?1 AND person_id = ?3");
+	} else {
+		st = db_stmt(db, "INSERT INTO chat_mutes(chat_id, person_id, until) VALUES (?1, ?3, ?2) "
+				 "ON CONFLICT(chat_id, person_id) DO UPDATE SET until = excluded.until");
+	}
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, chat);
+	sqlite3_bind_int64(st, 2, until);
+	if (person != 0)
+		sqlite3_bind_int64(st, 3, person);
+	return mstore_done(st);
 }

@@ -30,13 +30,15 @@ int mstore_by_client(struct db *db, int64_t profile, const char *client_id, int6
 int mstore_log(struct db *db, int64_t chat, const char *kind, int64_t message, int64_t now,
 	       int64_t *seq);
 int mstore_insert(struct db *db, int64_t chat, int64_t seq, int64_t person, int64_t profile,
-		  const char *client_id, const char *text, int64_t reply_to, int64_t now,
-		  int64_t *id);
+		  const char *client_id, const char *text, int64_t reply_to,
+		  int64_t forwarded_from, int64_t now, int64_t *id);
 int mstore_edit(struct db *db, int64_t id, const char *text, int64_t now);
 int mstore_delete(struct db *db, int64_t id, int64_t now);
 
-/* A message's state: {"id","chat_id","seq","sender_person","sender_profile","sender_name",
- * "text","reply_to","created_at","edited_at","deleted"}; a deleted message's text is "". */
+/* A message's state: {"id","chat_id","seq","sender_person","sender_profile","forwarded_from",
+ * "sender_name",
+ * "text","reply_to","created_at","edited_at","deleted","reactions":{emoji: count}}; a deleted
+ * message's text is "". */
 int mstore_message(struct db *db, int64_t id, json_t **out);
 
 /* Events of a chat after `after` (up to `limit`), in order:
@@ -44,6 +46,22 @@ int mstore_message(struct db *db, int64_t id, json_t **out);
 int mstore_events(struct db *db, int64_t chat, int64_t after, int limit, json_t **out);
 /* Messages of a chat with seq < before (0: the newest), newest first, up to `limit`. */
 int mstore_history(struct db *db, int64_t chat, int64_t before, int limit, json_t **out);
+
+/* Puts (on) or takes back a profile's reaction; *changed says whether anything changed. */
+int mstore_react(struct db *db, int64_t message, int64_t profile, const char *emoji, bool on,
+		 bool *changed);
+/* Moves the profile's read mark in a chat forward to `seq` (never back); *moved says so. */
+int mstore_read(struct db *db, int64_t chat, int64_t profile, int64_t seq, bool *moved);
+int mstore_last_seq(struct db *db, int64_t chat, int64_t *seq);
+/* «Кто прочитал»: the profiles (other than the sender) whose read mark passed the message:
+ * [{"profile_id","name"}]. */
+int mstore_readers(struct db *db, int64_t message, json_t **out);
+
+/* Moderation: until when writing is forbidden to everyone and to this person (0: not, -1:
+ * for good); forbidding (until) or lifting (0) for a person, or for everyone (person 0). */
+int mstore_mutes(struct db *db, int64_t chat, int64_t person, int64_t *chat_until,
+		 int64_t *person_until);
+int mstore_mute(struct db *db, int64_t chat, int64_t person, int64_t until);
 
 /* The profiles that receive a chat's events: its members whose person is linked. */
 int mstore_recipients(struct db *db, int64_t chat, json_t **out);

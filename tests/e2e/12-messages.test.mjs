@@ -4,72 +4,19 @@
 // order, members only, archived chats read-only, and a withdrawal closing the chat at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { startServer, login } from './lib/server.mjs';
+import { TEACHER, STUDENT, call as callAt, ok, setupClass, wsOf as wsAt } from './lib/messenger.mjs';
 import { connect } from './lib/ws.mjs';
 
-const TEACHER = { login: 'teacher', password: 'teacher-password', name: 'Учитель', role: 'staff' };
-const STUDENT = { login: 'student', password: 'student-password', name: 'Ученик', role: 'student' };
-let srv, admin, teacher, student, org, ids = {};
-
-const sqlite = (sql) => spawnSync('sqlite3', [srv.db, sql], { encoding: 'utf8' }).stdout.trim();
-
-async function call(method, path, body, token) {
-  const r = await fetch(srv.url + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: r.status, body: await r.json() };
-}
-async function ok(promise, status = 200) {
-  const r = await promise;
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  return r.body;
-}
-let orderNo = 0;
-const order = async (kind, fields) =>
-  (await ok(call('POST', `/api/v1/orgs/${org}/orders`, { kind, number: `С-${++orderNo}`, date: '2026-09-01', ...fields }, admin.body.token), 201)).order;
-
-async function code(phone) {
-  const r = await (await fetch(`${srv.url}/api/v1/dev/sms?phone=${encodeURIComponent(phone)}`)).json();
-  return /(\d{6})/.exec(r.messages[0].text)[1];
-}
-// Links a journal session to a new profile and returns a messenger token.
-async function linkAndOpen(session, phone, surname) {
-  const s1 = await ok(call('POST', '/api/v1/me/link/start', { phone }, session.body.token));
-  const s2 = await ok(call('POST', '/api/v1/me/link/code', { flow: s1.flow, code: await code(phone) }, session.body.token));
-  await ok(call('POST', '/api/v1/me/link/about', { flow: s2.flow, surname, first_name: 'Тест' }, session.body.token));
-  return (await ok(call('POST', '/api/v1/me/messenger', {}, session.body.token))).token;
-}
-const wsOf = async (token) => {
-  const ws = await connect(srv.url.replace('http:', 'ws:') + '/api/v1/ws', { headers: { authorization: `Bearer ${token}` } });
-  await ws.next((m) => m.type === 'hello');
-  return ws;
-};
+let srv, admin, ids;
+const call = (method, path, body, token) => callAt(srv.url, method, path, body, token);
+const order = (kind, fields) => ids.order(kind, fields);
+const wsOf = (token) => wsAt(srv.url, token);
 
 before(async () => {
   srv = await startServer({ users: [TEACHER, STUDENT], env: { PARTA_SMS_GATEWAY: 'dev' } });
-  admin = await login(srv.url);
-  teacher = await login(srv.url, TEACHER.login, TEACHER.password);
-  student = await login(srv.url, STUDENT.login, STUDENT.password);
-  org = admin.body.account.org.id;
-  const base = `/api/v1/orgs/${org}`;
-  const pos = (await ok(call('POST', `${base}/positions`, { name: 'Учитель', position_type: 'Педагогический состав' }, admin.body.token), 201)).id;
-  ids.teacher = (await ok(call('POST', `${base}/persons`, { surname: 'Петров', first_name: 'Пётр' }, admin.body.token), 201)).id;
-  ids.student = (await ok(call('POST', `${base}/persons`, { surname: 'Иванова', first_name: 'Анна' }, admin.body.token), 201)).id;
-  ids.class = (await order('class_create', { name: '5А', year: 2026, parallel: 5 })).payload.class_id;
-  ids.other = (await order('class_create', { name: '5Б', year: 2026, parallel: 5 })).payload.class_id;
-  await order('hire', { person_id: ids.teacher, position_id: pos });
-  await order('homeroom', { person_id: ids.teacher, class_id: ids.class });
-  await order('enrol', { person_id: ids.student, class_id: ids.class });
-  sqlite(`UPDATE accounts SET person_id = ${ids.teacher} WHERE login = 'teacher'`);
-  sqlite(`UPDATE accounts SET person_id = ${ids.student} WHERE login = 'student'`);
-  ids.teacherToken = await linkAndOpen(teacher, '+79990000001', 'Петров');
-  ids.studentToken = await linkAndOpen(student, '+79990000002', 'Иванова');
-  const chats = (await ok(call('GET', `${base}/chats`, undefined, admin.body.token))).chats;
-  ids.chat = chats.find((c) => c.name === '5А - Ученики').id;
-  ids.otherChat = chats.find((c) => c.name === '5Б - Ученики').id;
+  ids = await setupClass(srv);
+  admin = ids.admin;
 });
 after(async () => { await srv.stop(); });
 
@@ -113,11 +60,100 @@ test('members only: another chat is not found; a journal session cannot send', a
   const r = await call('GET', `/api/v1/messenger/chats/${ids.otherChat}/messages`, undefined, ids.studentToken);
   assert.equal(r.status, 404);
   s.close();
+  const student = await login(srv.url, STUDENT.login, STUDENT.password);
   const journal = await connect(srv.url.replace('http:', 'ws:') + '/api/v1/ws', { headers: { authorization: `Bearer ${student.body.token}` } });
   await journal.next((m) => m.type === 'hello');
   journal.send({ type: 'send', client_id: 'j-1', chat_id: ids.chat, text: 'Привет' });
   assert.equal((await journal.next((m) => m.type === 'error')).code, 'unknown_type');
   journal.close();
+});
+
+test('reactions, read marks, unread counts and «кто прочитал»', async () => {
+  const t = await wsOf(ids.teacherToken);
+  const s = await wsOf(ids.studentToken);
+  const chatOf = async (token) => (await ok(call('GET', '/api/v1/messenger/chats', undefined, token))).chats.find((c) => c.id === ids.chat);
+  const before = await chatOf(ids.studentToken);
+  assert.equal(before.unread, 1, 'the teacher\'s greeting is unread');
+  assert.equal(before.last_message.text, 'Здравствуйте!');
+  t.send({ type: 'send', client_id: 'c-r1', chat_id: ids.chat, text: 'Домашнее задание: §5' });
+  const hw = await t.next((m) => m.type === 'ack' && m.client_id === 'c-r1');
+  await s.next((m) => m.type === 'message' && m.message.id === hw.message.id);
+  assert.equal((await chatOf(ids.studentToken)).unread, 2);
+  assert.equal((await chatOf(ids.teacherToken)).unread, 1, 'one\'s own messages are not unread');
+  // A reaction: everyone sees the counts; the same reaction again changes nothing.
+  s.send({ type: 'react', client_id: 's-r1', message_id: hw.message.id, emoji: '👍' });
+  const reacted = await s.next((m) => m.type === 'ack' && m.client_id === 's-r1');
+  assert.deepEqual(reacted.message.reactions, { '👍': 1 });
+  const seen = await t.next((m) => m.type === 'message.reacted');
+  assert.equal(seen.message.id, hw.message.id);
+  assert.deepEqual(seen.message.reactions, { '👍': 1 });
+  s.send({ type: 'react', client_id: 's-r2', message_id: hw.message.id, emoji: '👍' });
+  assert.equal((await s.next((m) => m.type === 'ack' && m.client_id === 's-r2')).seq, 0, 'nothing new');
+  s.send({ type: 'react', client_id: 's-r3', message_id: hw.message.id, emoji: 'no spaces allowed' });
+  assert.equal((await s.next((m) => m.type === 'error' && m.client_id === 's-r3')).code, 'validation');
+  // Reading: the mark moves forward only; the others learn it.
+  s.send({ type: 'read', chat_id: ids.chat, seq: hw.seq });
+  const read = await t.next((m) => m.type === 'chat.read');
+  assert.deepEqual([read.chat_id, read.seq], [ids.chat, hw.seq]);
+  assert.equal((await chatOf(ids.studentToken)).unread, 0);
+  s.send({ type: 'read', chat_id: ids.chat, seq: 1 });
+  s.send({ type: 'read', chat_id: ids.chat, seq: 999 });
+  assert.equal((await s.next((m) => m.type === 'error')).code, 'validation');
+  assert.equal((await chatOf(ids.studentToken)).read_seq, hw.seq);
+  const readers = await ok(call('GET', `/api/v1/messenger/messages/${hw.message.id}/readers`, undefined, ids.teacherToken));
+  assert.deepEqual(readers.readers.map((r) => r.name), ['Иванова Тест']);
+  assert.equal((await call('GET', '/api/v1/messenger/messages/999999/readers', undefined, ids.teacherToken)).status, 404);
+  t.close();
+  s.close();
+});
+
+test('moderation by the chat admin, forwarding, typing', async () => {
+  const t = await wsOf(ids.teacherToken);
+  const s = await wsOf(ids.studentToken);
+  // The homeroom teacher (the chat's admin) forbids the student to write for an hour.
+  t.send({ type: 'mute', client_id: 'm-1', chat_id: ids.chat, person_id: ids.student, hours: 1 });
+  await t.next((m) => m.type === 'ack' && m.client_id === 'm-1');
+  const muted = await s.next((m) => m.type === 'chat.muted');
+  assert.equal(muted.person_id, ids.student);
+  s.send({ type: 'send', client_id: 's-m1', chat_id: ids.chat, text: 'Можно сказать?' });
+  const refused = await s.next((m) => m.type === 'error' && m.client_id === 's-m1');
+  assert.equal(refused.code, 'forbidden');
+  assert.match(refused.message, /запретил писать в этот чат: ещё 60 мин/);
+  s.send({ type: 'mute', client_id: 's-m2', chat_id: ids.chat, hours: 24 });
+  assert.equal((await s.next((m) => m.type === 'error' && m.client_id === 's-m2')).code, 'forbidden');
+  t.send({ type: 'mute', client_id: 'm-2', chat_id: ids.chat, person_id: ids.student, hours: 5 });
+  assert.equal((await t.next((m) => m.type === 'error' && m.client_id === 'm-2')).code, 'validation');
+  await srv.advance(3601);
+  s.send({ type: 'send', client_id: 's-m3', chat_id: ids.chat, text: 'Теперь можно' });
+  await s.next((m) => m.type === 'ack' && m.client_id === 's-m3');
+  // Everyone, for good: the admin still writes; lifted, the student writes again.
+  t.send({ type: 'mute', client_id: 'm-3', chat_id: ids.chat, hours: 0 });
+  await t.next((m) => m.type === 'ack' && m.client_id === 'm-3');
+  s.send({ type: 'send', client_id: 's-m4', chat_id: ids.chat, text: 'А сейчас?' });
+  assert.match((await s.next((m) => m.type === 'error' && m.client_id === 's-m4')).message, /запретил/);
+  t.send({ type: 'send', client_id: 't-m4', chat_id: ids.chat, text: 'Объявление' });
+  const notice = (await t.next((m) => m.type === 'ack' && m.client_id === 't-m4')).message;
+  t.send({ type: 'mute', client_id: 'm-4', chat_id: ids.chat, lift: true });
+  await t.next((m) => m.type === 'ack' && m.client_id === 'm-4');
+  s.send({ type: 'send', client_id: 's-m5', chat_id: ids.chat, text: 'Спасибо' });
+  await s.next((m) => m.type === 'ack' && m.client_id === 's-m5');
+  // Forwarding: into the chats the sender is in; the others refuse one by one.
+  t.send({ type: 'forward', client_id: 'f-1', message_id: notice.id, chat_ids: [ids.chat, ids.otherChat] });
+  const fw = await t.next((m) => m.type === 'ack' && m.client_id === 'f-1');
+  assert.equal(fw.forwarded[0].message.forwarded_from, notice.id);
+  assert.equal(fw.forwarded[0].message.text, 'Объявление');
+  assert.match(fw.forwarded[1].error, /Чат не найден/);
+  t.send({ type: 'forward', client_id: 'f-1', message_id: notice.id, chat_ids: [ids.chat] });
+  const again = await t.next((m) => m.type === 'ack' && m.client_id === 'f-1');
+  assert.equal(again.forwarded[0].message.id, fw.forwarded[0].message.id, 'a retried forward lands once');
+  t.send({ type: 'forward', client_id: 'f-2', message_id: notice.id, chat_ids: Array(13).fill(ids.chat) });
+  assert.equal((await t.next((m) => m.type === 'error' && m.client_id === 'f-2')).code, 'validation');
+  // «печатает…» reaches the others only.
+  s.send({ type: 'typing', chat_id: ids.chat });
+  const typing = await t.next((m) => m.type === 'typing');
+  assert.equal(typing.chat_id, ids.chat);
+  t.close();
+  s.close();
 });
 
 test('edit own within a day, delete own or as chat admin; resume brings exactly what was missed', async () => {
@@ -170,7 +206,7 @@ test('edit own within a day, delete own or as chat admin; resume brings exactly 
 
 test('a withdrawal closes the chat for the student at once', async () => {
   // A day passed in the test before: everyone signs in again.
-  admin = await login(srv.url);
+  ids.admin = admin = await login(srv.url);
   for (const [who, creds] of [['teacher', TEACHER], ['student', STUDENT]]) {
     const journal = await login(srv.url, creds.login, creds.password);
     ids[`${who}Token`] = (await ok(call('POST', '/api/v1/me/messenger', {}, journal.body.token))).token;

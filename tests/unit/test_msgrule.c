@@ -58,12 +58,27 @@ static void test_edit_and_delete(void **state)
 	assert_true(msgrule_may_delete(7, 8, true));
 }
 
+static void test_mutes(void **state)
+{
+	(void)state;
+	int64_t until, t = 5000;
+	assert_int_equal(msgrule_mute_until(8, t, &until), PARTA_OK);
+	assert_int_equal(until, t + 8 * 3600);
+	assert_true(msgrule_muted(until, t + 8 * 3600 - 1));
+	assert_false(msgrule_muted(until, t + 8 * 3600));
+	assert_int_equal(msgrule_mute_until(0, t, &until), PARTA_OK);
+	assert_true(msgrule_muted(until, t + 100 * 365 * 86400LL));
+	assert_int_equal(msgrule_mute_until(2, t, &until), PARTA_EVALIDATION);
+	assert_false(msgrule_muted(0, t));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_client_id),
 		cmocka_unit_test(test_edit_and_delete),
+		cmocka_unit_test(test_mutes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
