@@ -2,8 +2,9 @@
 // server: a homeroom teacher (desktop) and a student of the class (phone width), linked as in
 // tests/e2e/12-messages.test.mjs. History from REST with «Показать ранее», messages that
 // appear live on the other side without a reload (send with Enter, Shift+Enter for a new
-// line, reply, edit, delete), a refused send explained with the server's message, and a
-// withdrawal order that closes the chat for the removed student at once.
+// line, reply, edit, delete), a refused send explained with the server's message, a dropped
+// connection that resumes without losing or doubling a message, and a withdrawal order that
+// closes the chat for the removed student at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -33,15 +34,38 @@ async function linkAndOpen(session, phone, surname) {
 }
 
 // A browser context signed in to the messenger only (no journal cookie).
-async function messengerContext(session, viewport) {
+// `route` may intercept the page's WebSocket (page.routeWebSocket) before it loads.
+async function messengerContext(session, viewport, route) {
   const ctx = await openContext(browser, srv.url, viewport);
   await ctx.context.addCookies([
     { name: 'parta_msession', value: session.token, url: srv.url, httpOnly: true, sameSite: 'Lax' },
     { name: 'parta_mcsrf', value: session.csrf_token, url: srv.url, sameSite: 'Lax' },
   ]);
   const page = await ctx.newPage();
+  if (route) await page.routeWebSocket(/\/api\/v1\/ws$/, route);
   await page.goto(srv.url + '/messenger/');
   return { ctx, page };
+}
+
+// The student's socket passes through the test, which can cut it and hold the reconnect
+// back until it says so.
+function socketTap() {
+  const tap = { sockets: [], gate: null, arrived: null };
+  tap.route = async (ws) => {
+    tap.sockets.push(ws);
+    tap.arrived?.();
+    if (tap.gate) await tap.gate;
+    ws.connectToServer();
+  };
+  // Cuts the connection; returns { reconnecting, release }.
+  tap.cut = () => {
+    let release;
+    tap.gate = new Promise((resolve) => { release = resolve; });
+    const reconnecting = new Promise((resolve) => { tap.arrived = resolve; });
+    tap.sockets.at(-1).close();
+    return { reconnecting, release: () => { tap.gate = null; tap.arrived = null; release(); } };
+  };
+  return tap;
 }
 
 const exact = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
@@ -86,9 +110,10 @@ after(async () => {
   await srv?.stop();
 });
 
-test('two users chat live; edit and delete reach the other side; a withdrawal closes the chat', async () => {
+test('two users chat live; edit and delete reach the other side; a reconnect resumes; a withdrawal closes the chat', async () => {
   const t = await messengerContext(ids.teacherSession);
-  const s = await messengerContext(ids.studentSession, PHONE);
+  const tap = socketTap();
+  const s = await messengerContext(ids.studentSession, PHONE, tap.route);
 
   // The teacher opens the chat: the newest page, then «Показать ранее» for the rest.
   await chatButton(t.page, CHAT).click();
@@ -165,6 +190,26 @@ test('two users chat live; edit and delete reach the other side; a withdrawal cl
   await s.page.getByRole('button', { name: '← Чаты' }).click();
   await chatButton(s.page, CHAT).click();
   await message(s.page, 'Я забыла тетрадь дома').waitFor();
+
+  // The student's connection drops. She writes meanwhile («отправляется…»), the teacher
+  // too; once back, the resume brings the teacher's message and her own goes out, each once.
+  const outage = tap.cut();
+  await outage.reconnecting;
+  await s.page.getByLabel('Сообщение', { exact: true }).fill('Я тут');
+  await s.page.getByLabel('Сообщение', { exact: true }).press('Enter');
+  await s.page.locator('.msg-pending', { hasText: 'отправляется…' }).waitFor();
+  await t.page.getByLabel('Сообщение', { exact: true }).fill('Пока вас не было');
+  await t.page.getByLabel('Сообщение', { exact: true }).press('Enter');
+  await message(t.page, 'Пока вас не было').waitFor();
+  outage.release();
+  await message(s.page, 'Пока вас не было').waitFor();
+  await message(s.page, 'Я тут').waitFor();
+  await s.page.locator('.msg-pending').waitFor({ state: 'detached' });
+  await message(t.page, 'Я тут').waitFor();
+  for (const text of ['Пока вас не было', 'Я тут', 'Я забыла тетрадь дома']) {
+    assert.equal(await message(s.page, text).count(), 1, text);
+    assert.equal(await message(t.page, text).count(), 1, text);
+  }
 
   // The student is withdrawn: her chat closes at once, without a reload.
   await order('withdraw', { person_id: ids.student });

@@ -12,6 +12,8 @@ import { newClientId } from './socket.js';
 const PAGE = 50;
 const EDIT_WINDOW = 24 * 3600;
 const DELETED = 'Сообщение удалено';
+// The events that carry a message's new state (reactions are kept, not shown yet).
+const CHANGES = new Set(['message', 'message.edited', 'message.deleted', 'message.reacted']);
 
 function formatTime(seconds) {
   const d = new Date(seconds * 1000);
@@ -290,7 +292,7 @@ export function createChatView(env) {
     // A message from the socket (not hello).
     onEvent(msg) {
       if (msg.type === 'ack' || (msg.type === 'error' && msg.client_id)) answered(msg);
-      else if (msg.type === 'message' || msg.type === 'message.edited' || msg.type === 'message.deleted') {
+      else if (CHANGES.has(msg.type)) {
         changed(msg.chat_id, msg.seq, msg.message);
       }
     },
