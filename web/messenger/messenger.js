@@ -3,11 +3,15 @@
 // account: «Перейти в мессенджер» in the journal opens one without a password,
 // and this page signs a linked profile in by its phone, then its password or
 // an SMS code. Signed in, it lists the profile's chats grouped by
-// organisation (a profile linked in two organisations sees both).
+// organisation (a profile linked in two organisations sees both); a chat opens
+// in the chat view (chatview.js), kept live over one WebSocket (socket.js).
 
 import { messengerApi as api } from '/lib/api.js';
 import { h, byId, fullName } from '/lib/dom.js';
 import { phoneStep, authStep, codeStep } from '/lib/steps.js';
+import { createSocket } from './socket.js';
+import { createStore } from './store.js';
+import { createChatView } from './chatview.js';
 
 function showBanner(message) {
   byId('banner').textContent = message;
@@ -32,12 +36,109 @@ function groupByOrg(chats, organisations) {
 
 function chatItem(chat) {
   return h('li', { class: 'chat-item', 'data-chat-id': chat.id },
-    h('span', { class: 'chat-item-name', text: chat.name }),
-    h('span', { class: 'chat-item-meta muted',
-      text: `${chat.kind_label || chat.kind} · Участников: ${chat.members ?? 0}` }));
+    h('button', { class: 'chat-item-button', type: 'button', onclick: () => openChat(chat.id) },
+      h('span', { class: 'chat-item-name', text: chat.name }),
+      h('span', { class: 'chat-item-meta muted',
+        text: `${chat.kind_label || chat.kind} · Участников: ${chat.members ?? 0}` })));
 }
 
-async function loadChats(organisations) {
+// ---- the live part: one socket, the messages held, the open chat ----
+
+const live = {
+  me: null,
+  chats: new Map(), // chat id → its row in the chat list
+  admin: new Map(), // chat id → the user is its admin (from chat.member events)
+  clockOffset: 0, // the server's clock minus ours, in seconds
+  profileId: 0,
+  store: createStore(),
+  socket: null,
+  view: null,
+};
+
+function markOpen() {
+  const open = live.view.openId();
+  for (const item of document.querySelectorAll('.chat-item')) {
+    item.classList.toggle('chat-item-active', Number(item.dataset.chatId) === open);
+  }
+  byId('app').classList.toggle('chat-open', open !== 0);
+  byId('chat').hidden = open === 0;
+  byId('pane-placeholder').hidden = open !== 0;
+}
+
+function openChat(chatId) {
+  const chat = live.chats.get(chatId);
+  if (!chat) return;
+  showBanner('');
+  live.view.open(chat);
+  markOpen();
+}
+
+function forgetChat(chatId) {
+  const name = live.chats.get(chatId)?.name;
+  if (live.view.openId() === chatId) {
+    live.view.close();
+    showBanner(name ? `Вы больше не участник этого чата: «${name}»` : 'Вы больше не участник этого чата');
+  }
+  live.chats.delete(chatId);
+  live.store.drop(chatId);
+  document.querySelector(`.chat-item[data-chat-id="${chatId}"]`)?.remove();
+  for (const group of document.querySelectorAll('.chat-group')) {
+    if (!group.querySelector('.chat-item')) group.remove();
+  }
+  byId('chats-empty').hidden = live.chats.size > 0;
+  byId('chat-groups').hidden = live.chats.size === 0;
+}
+
+function onEvent(msg) {
+  if (msg.type !== 'chat.member') {
+    live.view.onEvent(msg);
+    return;
+  }
+  live.admin.set(msg.chat_id, Boolean(msg.member && msg.admin));
+  if (!msg.member) forgetChat(msg.chat_id);
+  else {
+    loadChats();
+    if (live.view.openId() === msg.chat_id) live.view.refresh();
+  }
+}
+
+function onHello(hello) {
+  live.clockOffset = hello.server_time - Date.now() / 1000;
+  if (!hello.profile_id) {
+    // A journal session answered the handshake (its cookie went along): this socket
+    // cannot carry the messenger's commands.
+    showBanner('Сообщения не обновляются: войдите в мессенджер заново (кнопка «Выйти», затем вход).');
+    return false;
+  }
+  live.profileId = hello.profile_id;
+  return true;
+}
+
+// A connection closed before its hello: signed out elsewhere? Then back to sign-in.
+async function onLost() {
+  try {
+    await api.get('/api/v1/messenger/me');
+  } catch (err) {
+    if (err.status === 401) location.reload();
+  }
+}
+
+function startLive(me) {
+  live.me = me;
+  live.profileId = me.profile?.id || 0;
+  live.view = createChatView({
+    store: live.store,
+    profileId: () => live.profileId,
+    serverNow: () => Date.now() / 1000 + live.clockOffset,
+    isAdmin: (chatId) => live.admin.get(chatId) === true,
+    onClose: markOpen,
+    get socket() { return live.socket; },
+  });
+  live.socket = createSocket({ onHello, onEvent, resumeState: () => live.store.resumeState(), onLost });
+}
+
+async function loadChats() {
+  const organisations = live.me.organisations || [];
   const box = byId('chat-groups');
   let chats;
   try {
@@ -48,13 +149,18 @@ async function loadChats(organisations) {
     byId('chats-error').hidden = false;
     return;
   }
+  live.chats = new Map(chats.map((c) => [c.id, c]));
   const groups = groupByOrg(chats, organisations);
   box.replaceChildren(...groups.map((g) => h('section', { class: 'chat-group' },
     h('h3', { class: 'chat-group-title', text: g.name }),
     h('ul', { class: 'chat-list' }, g.chats.map(chatItem)))));
   byId('chats-loading').hidden = true;
+  byId('chats-error').hidden = true;
   box.hidden = groups.length === 0;
   byId('chats-empty').hidden = groups.length > 0;
+  const open = live.view.openId();
+  if (open && !live.chats.has(open)) forgetChat(open);
+  markOpen();
 }
 
 function showApp(me) {
@@ -62,7 +168,8 @@ function showApp(me) {
   byId('app').hidden = false;
   byId('logout').hidden = false;
   renderUser(me.profile || {}, me.organisations || []);
-  loadChats(me.organisations || []);
+  startLive(me);
+  loadChats();
 }
 
 // ---- the messenger's own sign-in ----
