@@ -62,6 +62,7 @@ static const struct api_route api_routes[] = {
 	{HTTP_GET, "/api/v1/messenger/chats/{chat}/draft", api_msg_draft_get, API_PROFILE},
 	{HTTP_PUT, "/api/v1/messenger/chats/{chat}/draft", api_msg_draft_put, API_PROFILE},
 	{HTTP_GET, "/api/v1/ws", api_ws_plain_get, API_SESSION},
+	{HTTP_GET, "/api/v1/messenger/ws", api_ws_plain_get, API_PROFILE},
 	{HTTP_POST, "/api/v1/test/clock", api_test_clock, API_TESTMODE},
 	{HTTP_GET, "/api/v1/dev/sms", api_dev_sms, API_DEV_SMS},
 	{HTTP_GET, "/api/v1/orgs/{org}", api_org_get, API_ORG_ADMIN},
@@ -274,17 +275,19 @@ int api_http(struct srv *srv, struct http_req *req)
 	return API_DONE;
 }
 
-int api_ws_admit(struct srv *srv, struct http_req *req, int64_t *account_id,
+int api_ws_admit(struct srv *srv, struct http_req *req, bool messenger, int64_t *account_id,
 		 int64_t *profile_id)
 {
 	struct auth_ctx who;
 	char token[128];
 	bool by_cookie = false;
 	*account_id = *profile_id = 0;
-	const char *t = api_token(req, "parta_session", token, sizeof token, &by_cookie);
+	const char *t = messenger ? NULL
+				  : api_token(req, "parta_session", token, sizeof token, &by_cookie);
 	if (t == NULL)
 		t = api_token(req, "parta_msession", token, sizeof token, &by_cookie);
-	if (t == NULL || auth_authenticate(srv_app(srv), t, &who) != PARTA_OK)
+	if (t == NULL || auth_authenticate(srv_app(srv), t, &who) != PARTA_OK ||
+	    (messenger && who.session.profile_id == 0))
 		return PARTA_EUNAUTH;
 	/* Browsers attach cookies to cross-site WebSocket handshakes too: with a cookie, the
 	 * page that opens the socket must come from this server. */

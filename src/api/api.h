@@ -5,6 +5,7 @@
 #ifndef PARTA_API_API_H
 #define PARTA_API_API_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../net/http.h"
@@ -16,10 +17,11 @@ enum api_result { API_DONE = 0, API_ASYNC = 1 };
  * worker and returns API_ASYNC (the response then comes through srv_async_done). */
 int api_http(struct srv *srv, struct http_req *req);
 
-/* Decides a WebSocket upgrade from the request headers (bearer token, or the journal's or the
- * messenger's session cookie). PARTA_OK with *account_id (a journal session) or *profile_id
- * (a messenger session) set; PARTA_EUNAUTH otherwise. */
-int api_ws_admit(struct srv *srv, struct http_req *req, int64_t *account_id,
+/* Decides a WebSocket upgrade from the request headers: on /api/v1/ws a bearer token or the
+ * journal's cookie (then the messenger's); on /api/v1/messenger/ws (`messenger`) a messenger
+ * session only (bearer or parta_msession). PARTA_OK with *account_id (a journal session) or
+ * *profile_id (a messenger session) set; PARTA_EUNAUTH otherwise. */
+int api_ws_admit(struct srv *srv, struct http_req *req, bool messenger, int64_t *account_id,
 		 int64_t *profile_id);
 
 /* A WebSocket connection was established / received one complete text message. */

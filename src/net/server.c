@@ -536,12 +536,15 @@ static int ws_admit(struct srv *srv, struct lws *wsi, int64_t *account, int64_t 
 {
 	char path[64] = "";
 	lws_hdr_copy(wsi, path, sizeof path, WSI_TOKEN_GET_URI);
-	if (strcmp(path, "/api/v1/ws") != 0)
+	/* The journal's socket, and the messenger's (a browser holding both faces' cookies
+	 * must be able to open the messenger one). */
+	bool messenger = strcmp(path, "/api/v1/messenger/ws") == 0;
+	if (!messenger && strcmp(path, "/api/v1/ws") != 0)
 		return PARTA_ENOTFOUND;
 	struct http_req *req = srv_req_new(wsi, false);
 	if (req == NULL)
 		return PARTA_ENOMEM;
-	int rc = api_ws_admit(srv, req, account, profile);
+	int rc = api_ws_admit(srv, req, messenger, account, profile);
 	http_req_free(req);
 	return rc;
 }

@@ -42,7 +42,7 @@ async function messengerContext(session, viewport, route) {
     { name: 'parta_mcsrf', value: session.csrf_token, url: srv.url, sameSite: 'Lax' },
   ]);
   const page = await ctx.newPage();
-  if (route) await page.routeWebSocket(/\/api\/v1\/ws$/, route);
+  if (route) await page.routeWebSocket(/\/api\/v1\/messenger\/ws$/, route);
   await page.goto(srv.url + '/messenger/');
   return { ctx, page };
 }

@@ -66,6 +66,14 @@ test('members only: another chat is not found; a journal session cannot send', a
   journal.send({ type: 'send', client_id: 'j-1', chat_id: ids.chat, text: 'Привет' });
   assert.equal((await journal.next((m) => m.type === 'error')).code, 'unknown_type');
   journal.close();
+  // A browser holding both faces' cookies opens the messenger's socket as the profile; the
+  // journal's cookie alone does not open it.
+  const wsUrl = srv.url.replace('http:', 'ws:') + '/api/v1/messenger/ws';
+  const both = await connect(wsUrl, { headers: { origin: srv.url, cookie: `parta_session=${student.body.token}; parta_msession=${ids.studentToken}` } });
+  assert.ok((await both.next((m) => m.type === 'hello')).profile_id > 0);
+  both.close();
+  const journalOnly = await connect(wsUrl, { headers: { origin: srv.url, cookie: `parta_session=${student.body.token}` } });
+  assert.equal(journalOnly.status, 401);
 });
 
 test('reactions, read marks, unread counts and «кто прочитал»', async () => {

@@ -103,13 +103,8 @@ function onEvent(msg) {
 }
 
 function onHello(hello) {
+  // /api/v1/messenger/ws admits messenger sessions only: the hello names the profile.
   live.clockOffset = hello.server_time - Date.now() / 1000;
-  if (!hello.profile_id) {
-    // A journal session answered the handshake (its cookie went along): this socket
-    // cannot carry the messenger's commands.
-    showBanner('Сообщения не обновляются: войдите в мессенджер заново (кнопка «Выйти», затем вход).');
-    return false;
-  }
   live.profileId = hello.profile_id;
   return true;
 }

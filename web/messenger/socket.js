@@ -1,5 +1,6 @@
-// The messenger face's one WebSocket (/api/v1/ws, docs/protocol.md). The browser sends the
-// parta_msession cookie with the handshake; the server checks the Origin.
+// The messenger face's one WebSocket (/api/v1/messenger/ws, docs/protocol.md): the browser
+// sends the parta_msession cookie with the handshake (the journal's cookie, when the user has
+// both faces open, does not count there); the server checks the Origin.
 //
 // It reconnects after every close, waiting longer each time (exponential backoff with
 // jitter, so that a restarted server is not hit by every client at once). After each
@@ -11,7 +12,7 @@ const BASE_DELAY = 500;
 const MAX_DELAY = 30_000;
 
 // handlers:
-//   onHello(hello)   after each (re)connect; return false to stop for good
+//   onHello(hello)   after each (re)connect (returning false would stop for good)
 //   onEvent(msg)     every other message from the server
 //   resumeState()    { "<chat id>": last seq seen } for the chats the page holds
 //   onLost()         a connection closed before its hello (maybe signed out)
@@ -64,7 +65,7 @@ export function createSocket({ onHello, onEvent, resumeState, onLost }) {
     timer = 0;
     if (stopped) return;
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const socket = new WebSocket(`${scheme}://${location.host}/api/v1/ws`);
+    const socket = new WebSocket(`${scheme}://${location.host}/api/v1/messenger/ws`);
     let hadHello = false;
     ws = socket;
     socket.addEventListener('message', (event) => {
