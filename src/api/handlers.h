@@ -3,6 +3,7 @@
 #define PARTA_API_HANDLERS_H
 
 #include "../app/auth.h"
+#include "../app/link.h"
 #include "../net/http.h"
 #include "../net/server.h"
 
@@ -28,6 +29,18 @@ void api_set_cookie(struct http_resp *resp, const struct srv_config *cfg, const 
 		    const char *value, int64_t max_age, bool http_only);
 
 struct link_result;
+/* A password step of linking or of the messenger's sign-in waiting for argon2id on a worker:
+ * api_password_submit queues it (PARTA_OK: the request is answered later by `finish`, on the
+ * loop, and `p` freed; otherwise the caller still owns `p`). */
+struct api_password_pending {
+	struct srv *srv;
+	struct http_req *req;
+	struct account account;
+	struct link_password_job job;
+	void (*finish)(struct api_password_pending *p);
+};
+int api_password_submit(struct srv *srv, struct http_req *req, struct api_password_pending *p);
+
 /* Renders a link or sign-in step (app/link.h) or its error, delivering its SMS code; frees
  * the result. */
 int api_link_reply(struct srv *srv, struct http_req *req, int rc, struct link_result *res);

@@ -183,29 +183,35 @@ int api_link_about(struct srv *srv, struct http_req *req, const struct auth_ctx 
 	return api_link_reply(srv, req, rc, &res);
 }
 
-/* The password step: argon2id on a worker. */
-struct api_link_pending {
-	struct srv *srv;
-	struct http_req *req;
-	struct account account;
-	struct link_password_job job;
-};
-
-static void api_link_password_run(void *arg)
+/* The password steps (here and in messenger_api.c): argon2id on a worker, then `finish` on
+ * the loop answers the request; the pending step is freed here. */
+static void api_password_run(void *arg)
 {
-	struct api_link_pending *p = arg;
+	struct api_password_pending *p = arg;
 	link_password_verify(&p->job);
 }
 
-static void api_link_password_done(void *arg)
+static void api_password_done(void *arg)
 {
-	struct api_link_pending *p = arg;
+	struct api_password_pending *p = arg;
+	struct http_req *req = p->req;
+	p->finish(p);
+	free(p);
+	srv_async_done(req);
+}
+
+int api_password_submit(struct srv *srv, struct http_req *req, struct api_password_pending *p)
+{
+	p->srv = srv;
+	p->req = req;
+	return work_submit(srv_work(srv), api_password_run, api_password_done, p);
+}
+
+static void api_link_password_finish(struct api_password_pending *p)
+{
 	struct link_result res;
 	int rc = link_password_finish(srv_app(p->srv), &p->account, &p->job, &res);
 	api_link_reply(p->srv, p->req, rc, &res);
-	struct http_req *req = p->req;
-	free(p);
-	srv_async_done(req);
 }
 
 int api_link_password(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
@@ -214,7 +220,7 @@ int api_link_password(struct srv *srv, struct http_req *req, const struct auth_c
 	const char *flow = api_body_text(req, &body, "flow");
 	if (body == NULL)
 		return API_DONE;
-	struct api_link_pending *p = calloc(1, sizeof *p);
+	struct api_password_pending *p = calloc(1, sizeof *p);
 	struct link_result res;
 	memset(&res, 0, sizeof res);
 	int rc = p ? link_password_begin(srv_app(srv), &who->account, flow,
@@ -223,11 +229,9 @@ int api_link_password(struct srv *srv, struct http_req *req, const struct auth_c
 		   : PARTA_ENOMEM;
 	json_decref(body);
 	if (rc == PARTA_OK) {
-		p->srv = srv;
-		p->req = req;
 		p->account = who->account;
-		if (work_submit(srv_work(srv), api_link_password_run, api_link_password_done, p) ==
-		    PARTA_OK)
+		p->finish = api_link_password_finish;
+		if (api_password_submit(srv, req, p) == PARTA_OK)
 			return API_ASYNC;
 		rc = PARTA_ENOMEM;
 	}

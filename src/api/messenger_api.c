@@ -125,29 +125,13 @@ int api_msg_login_code(struct srv *srv, struct http_req *req, const struct auth_
 	return api_msg_step(srv, req, rc, &res, &issued);
 }
 
-/* The password: argon2id on a worker, as the journal's login does. */
-struct api_msg_pending {
-	struct srv *srv;
-	struct http_req *req;
-	struct link_password_job job;
-};
-
-static void api_msg_password_run(void *arg)
+/* The password: argon2id on a worker (api_password_submit), then signed in. */
+static void api_msg_password_finish(struct api_password_pending *p)
 {
-	struct api_msg_pending *p = arg;
-	link_password_verify(&p->job);
-}
-
-static void api_msg_password_done(void *arg)
-{
-	struct api_msg_pending *p = arg;
 	struct link_result res;
 	struct auth_issued issued;
 	int rc = msglogin_password_finish(srv_app(p->srv), &p->job, &res, &issued);
 	api_msg_step(p->srv, p->req, rc, &res, &issued);
-	struct http_req *req = p->req;
-	free(p);
-	srv_async_done(req);
 }
 
 int api_msg_login_password(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
@@ -156,7 +140,7 @@ int api_msg_login_password(struct srv *srv, struct http_req *req, const struct a
 	json_t *body;
 	if (http_json_object(req, &body) != PARTA_OK)
 		return API_DONE;
-	struct api_msg_pending *p = calloc(1, sizeof *p);
+	struct api_password_pending *p = calloc(1, sizeof *p);
 	struct link_result res;
 	memset(&res, 0, sizeof res);
 	int rc = p ? msglogin_password_begin(srv_app(srv),
@@ -166,10 +150,8 @@ int api_msg_login_password(struct srv *srv, struct http_req *req, const struct a
 		   : PARTA_ENOMEM;
 	json_decref(body);
 	if (rc == PARTA_OK) {
-		p->srv = srv;
-		p->req = req;
-		if (work_submit(srv_work(srv), api_msg_password_run, api_msg_password_done, p) ==
-		    PARTA_OK)
+		p->finish = api_msg_password_finish;
+		if (api_password_submit(srv, req, p) == PARTA_OK)
 			return API_ASYNC;
 		rc = PARTA_ENOMEM;
 	}
