@@ -28,7 +28,6 @@ int api_me(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 void api_set_cookie(struct http_resp *resp, const struct srv_config *cfg, const char *name,
 		    const char *value, int64_t max_age, bool http_only);
 
-struct link_result;
 /* A password step of linking or of the messenger's sign-in waiting for argon2id on a worker:
  * api_password_submit queues it (PARTA_OK: the request is answered later by `finish`, on the
  * loop, and `p` freed; otherwise the caller still owns `p`). */
