@@ -10,6 +10,9 @@
 #   sync.initialize.school.ms, sync.initialize.region100.s (target < 5 s),
 #   sync.initialize.noop.region100.s (< 1 s), sync.order.enrol.p99_us (< 2 ms),
 #   sync.initialize.region100.peak_rss_mib (< 1 GiB)   see bench/sync.c
+#   msg.fanout.deliveries_per_s, msg.send_to_deliver.p50_ms / p99_ms (at BENCH_MSG_RATE
+#   messages/s, default 500, into chats of 30), ws.idle.kib_per_conn (BENCH_MSG_USERS
+#   connections, default 3000)   see bench/msgload.c
 #   roster.import.oneroster.rows_per_s  parta import --format oneroster of a generated bulk
 #                                export (~300,000 rows, 22,000 students; target >= 100000)
 set -euo pipefail
@@ -17,19 +20,25 @@ cd "$(dirname "$0")/.."
 BIN=${PARTA_BIN:-build/parta}
 DURATION=${BENCH_SECONDS:-5}
 dir=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
+mpid=""
+trap 'kill $pid $mpid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$dir"' EXIT
 
 PARTA_PASSWORD=bench-password "$BIN" user add --db "$dir/bench.db" --org "Бенчмарк" \
 	--login bench --name "Бенч" --role staff >/dev/null 2>&1
 "$BIN" serve --db "$dir/bench.db" --listen 127.0.0.1:0 --log-level info 2>"$dir/server.log" &
 pid=$!
-url=""
-for _ in $(seq 1 200); do
-	url=$(grep -oE 'listening url=http://[0-9.:]+' "$dir/server.log" | sed 's/listening url=//' || true)
-	[[ -n $url ]] && break
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.05 # waiting for the process to bind: start-up, not a timed test
-done
+# The URL a server started with --log-level info printed (waiting for it to bind).
+server_url() {
+	local log=$1 server=$2 found=""
+	for _ in $(seq 1 200); do
+		found=$(grep -oE 'listening url=http://[0-9.:]+' "$log" | sed 's/listening url=//' || true)
+		[[ -n $found ]] && break
+		kill -0 "$server" 2>/dev/null || break
+		sleep 0.05 # waiting for the process to bind: start-up, not a timed test
+	done
+	echo "$found"
+}
+url=$(server_url "$dir/server.log" "$pid")
 [[ -n $url ]] || { echo "bench: server did not start" >&2; cat "$dir/server.log" >&2; exit 1; }
 
 # "99%   1.23ms" → milliseconds
@@ -69,3 +78,17 @@ start=$(date +%s.%N)
 	--log-level warn >/dev/null
 end=$(date +%s.%N)
 echo "roster.import.oneroster.rows_per_s $(awk -v n="$rows" -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", n / (b - a) }') rows/s"
+
+# The messenger under load (bench/msgload.c): users in chats of 30, each connected over the
+# messenger's WebSocket; the memory one idle connection costs the server, then a fixed offered
+# load of messages and the time from a send to each member's delivery.
+mdir="$dir/msg"
+mkdir -p "$mdir"
+"$BIN" initdb --db "$mdir/m.db" --log-level warn >/dev/null
+"${BENCH_MSGLOAD:-build/bench-msgload}" setup "$mdir/m.db" "${BENCH_MSG_USERS:-3000}" >"$mdir/tokens"
+"$BIN" serve --db "$mdir/m.db" --listen 127.0.0.1:0 --log-level info 2>"$mdir/server.log" &
+mpid=$!
+murl=$(server_url "$mdir/server.log" "$mpid")
+[[ -n $murl ]] || { echo "bench: messenger server did not start" >&2; exit 1; }
+"${BENCH_MSGLOAD:-build/bench-msgload}" run "${murl##*:}" "$mdir/tokens" "${BENCH_MSG_RATE:-500}" \
+	"$DURATION" "$mpid"

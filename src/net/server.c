@@ -27,6 +27,9 @@ struct ws_conn {
 	int64_t account_id;     /* a journal account's connection, or */
 	int64_t profile_id;     /* a messenger profile's */
 	int64_t person_id;      /* the account's person: events about them come here */
+	/* Chains of the connections of one person / one profile (srv buckets), so that an event
+	 * finds its readers without scanning every connection. */
+	struct ws_conn *person_next, *person_prev, *profile_next, *profile_prev;
 	char *rx;               /* the message being reassembled */
 	size_t rx_len;
 	bool rx_overflow;
@@ -55,6 +58,8 @@ struct srv {
 	struct work *work;
 	struct metrics metrics;
 	struct ws_conn *ws_list;
+#define SRV_BUCKETS 4096
+	struct ws_conn *by_person[SRV_BUCKETS], *by_profile[SRV_BUCKETS];
 	/* WAL checkpoints run on a worker over their own connection, so that no commit of the
 	 * loop waits for one (the loop's connection has auto-checkpoints off). */
 	struct db *checkpoint_db;
@@ -96,16 +101,65 @@ int64_t ws_account(const struct ws_conn *conn) { return conn->account_id; }
 
 int64_t ws_profile(const struct ws_conn *conn) { return conn->profile_id; }
 
-void ws_set_person(struct ws_conn *conn, int64_t person) { conn->person_id = person; }
+static size_t srv_bucket(int64_t id) { return (size_t)((uint64_t)id % SRV_BUCKETS); }
 
-/* Sends to every open WebSocket whose person (by_profile: profile) is `id`. */
+/* Puts a connection in (or takes it out of) the bucket chains of its person and profile. */
+static void srv_chain(struct srv *srv, struct ws_conn *c, bool in)
+{
+	if (c->person_id != 0) {
+		struct ws_conn **head = &srv->by_person[srv_bucket(c->person_id)];
+		if (in) {
+			c->person_prev = NULL;
+			c->person_next = *head;
+			if (*head)
+				(*head)->person_prev = c;
+			*head = c;
+		} else {
+			if (c->person_prev)
+				c->person_prev->person_next = c->person_next;
+			else
+				*head = c->person_next;
+			if (c->person_next)
+				c->person_next->person_prev = c->person_prev;
+		}
+	}
+	if (c->profile_id != 0) {
+		struct ws_conn **head = &srv->by_profile[srv_bucket(c->profile_id)];
+		if (in) {
+			c->profile_prev = NULL;
+			c->profile_next = *head;
+			if (*head)
+				(*head)->profile_prev = c;
+			*head = c;
+		} else {
+			if (c->profile_prev)
+				c->profile_prev->profile_next = c->profile_next;
+			else
+				*head = c->profile_next;
+			if (c->profile_next)
+				c->profile_next->profile_prev = c->profile_prev;
+		}
+	}
+}
+
+void ws_set_person(struct ws_conn *conn, int64_t person)
+{
+	srv_chain(conn->srv, conn, false);
+	conn->person_id = person;
+	srv_chain(conn->srv, conn, true);
+}
+
+/* Sends to every open WebSocket whose person (by_profile: profile) is `id`. A send that closes
+ * a slow consumer only schedules the close: the chain stays intact while we walk it. */
 static void srv_publish_to(struct srv *srv, bool by_profile, int64_t id, const char *json)
 {
+	if (id == 0)
+		return;
 	size_t len = strlen(json);
-	for (struct ws_conn *c = srv->ws_list, *next; c != NULL; c = next) {
-		next = c->next; /* a send may close a slow consumer */
+	struct ws_conn *c = by_profile ? srv->by_profile[srv_bucket(id)] : srv->by_person[srv_bucket(id)];
+	for (; c != NULL; c = by_profile ? c->profile_next : c->person_next) {
 		int64_t who = by_profile ? c->profile_id : c->person_id;
-		if (who == id && id != 0 && !c->closing)
+		if (who == id && !c->closing)
 			(void)ws_send(c, json, len); /* a refused send closes that connection */
 	}
 }
@@ -431,6 +485,7 @@ static int ws_on_established(struct srv *srv, struct lws *wsi, struct srv_conn *
 	c->wsi = wsi;
 	c->account_id = conn->ws_account;
 	c->profile_id = conn->ws_profile;
+	srv_chain(srv, c, true);
 	outq_init(&c->queue, srv->cfg.ws_queue_cap, LWS_PRE);
 	c->next = srv->ws_list;
 	if (srv->ws_list)
@@ -448,6 +503,7 @@ static void ws_on_closed(struct srv *srv, struct srv_conn *conn)
 	if (c == NULL)
 		return;
 	conn->ws = NULL;
+	srv_chain(srv, c, false);
 	if (c->prev)
 		c->prev->next = c->next;
 	else

@@ -359,6 +359,11 @@ const struct migration migrations[] = {
 	 "  chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,"
 	 "  text TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (profile_id, chat_id)"
 	 ") WITHOUT ROWID;"},
+	{16,
+	 /* A message's recipients and a person's messenger connections are found through the
+	  * accounts of a person and of a profile: without these, every message scanned them all. */
+	 "CREATE INDEX accounts_person ON accounts(person_id);"
+	 "CREATE INDEX accounts_profile ON accounts(profile_id);"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];
