@@ -11,7 +11,7 @@
 #   sync.initialize.noop.region100.s (< 1 s), sync.order.enrol.p99_us (< 2 ms),
 #   sync.initialize.region100.peak_rss_mib (< 1 GiB)   see bench/sync.c
 #   msg.fanout.deliveries_per_s, msg.send_to_deliver.p50_ms / p99_ms (at BENCH_MSG_RATE
-#   messages/s, default 500, into chats of 30), ws.idle.kib_per_conn (BENCH_MSG_USERS
+#   messages/s, default 1000, into chats of 30), ws.idle.kib_per_conn (BENCH_MSG_USERS
 #   connections, default 3000)   see bench/msgload.c
 #   roster.import.oneroster.rows_per_s  parta import --format oneroster of a generated bulk
 #                                export (~300,000 rows, 22,000 students; target >= 100000)
@@ -90,5 +90,5 @@ mkdir -p "$mdir"
 mpid=$!
 murl=$(server_url "$mdir/server.log" "$mpid")
 [[ -n $murl ]] || { echo "bench: messenger server did not start" >&2; exit 1; }
-"${BENCH_MSGLOAD:-build/bench-msgload}" run "${murl##*:}" "$mdir/tokens" "${BENCH_MSG_RATE:-500}" \
+"${BENCH_MSGLOAD:-build/bench-msgload}" run "${murl##*:}" "$mdir/tokens" "${BENCH_MSG_RATE:-1000}" \
 	"$DURATION" "$mpid"

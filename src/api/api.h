@@ -24,8 +24,11 @@ int api_http(struct srv *srv, struct http_req *req);
 int api_ws_admit(struct srv *srv, struct http_req *req, bool messenger, int64_t *account_id,
 		 int64_t *profile_id);
 
-/* A WebSocket connection was established / received one complete text message. */
+/* A WebSocket connection was established / received one complete text message / is going. */
 void api_ws_open(struct ws_conn *conn);
 void api_ws_message(struct ws_conn *conn, const char *text, size_t len);
+void api_ws_close(struct ws_conn *conn);
+/* After each pass of the event loop: the messages sent during it, in one transaction. */
+void api_ws_flush(struct srv *srv);
 
 #endif

@@ -59,19 +59,47 @@ static const char *api_ws_code(int rc)
 	}
 }
 
-/* send / edit / delete: the answer to the sender carries its client id. */
+static void api_ws_reply(struct ws_conn *conn, int rc, json_t *client_id,
+			 const struct msg_result *res)
+{
+	if (rc == PARTA_OK)
+		api_ws_send_json(conn, json_pack("{s:s,s:O?,s:I,s:O}", "type", "ack", "client_id",
+						 client_id, "seq", (json_int_t)res->seq, "message",
+						 res->message));
+	else
+		api_ws_send_json(conn, json_pack("{s:s,s:O?,s:s,s:s}", "type", "error", "client_id",
+						 client_id, "code", api_ws_code(rc), "message",
+						 res->why[0] ? res->why : "Внутренняя ошибка сервера"));
+}
+
+static void api_ws_answer(void *ctx, const struct msg_queued *q)
+{
+	(void)ctx;
+	if (q->owner == NULL)
+		return; /* the sender went away; it will resume */
+	json_t *client_id = q->client_id ? json_string(q->client_id) : NULL;
+	api_ws_reply(q->owner, q->rc, client_id, &q->res);
+	json_decref(client_id);
+}
+
+void api_ws_flush(struct srv *srv)
+{
+	msg_queue_flush(srv_app(srv), api_ws_answer, NULL);
+}
+
+void api_ws_close(struct ws_conn *conn)
+{
+	msg_queue_forget(srv_app(ws_srv(conn)), conn);
+}
+
+/* edit / delete / react: the answer to the sender carries its client id. */
 static void api_ws_change(struct ws_conn *conn, json_t *msg, const char *type)
 {
 	struct app *app = srv_app(ws_srv(conn));
 	json_t *client_id = json_object_get(msg, "client_id");
 	struct msg_result res;
 	int rc;
-	if (strcmp(type, "send") == 0)
-		rc = msg_send(app, ws_profile(conn), json_integer_value(json_object_get(msg, "chat_id")),
-			      json_string_value(client_id),
-			      json_string_value(json_object_get(msg, "text")),
-			      json_integer_value(json_object_get(msg, "reply_to")), &res);
-	else if (strcmp(type, "react") == 0)
+	if (strcmp(type, "react") == 0)
 		rc = msg_react(app, ws_profile(conn),
 			       json_integer_value(json_object_get(msg, "message_id")),
 			       json_string_value(json_object_get(msg, "emoji")),
@@ -83,14 +111,7 @@ static void api_ws_change(struct ws_conn *conn, json_t *msg, const char *type)
 	else
 		rc = msg_delete(app, ws_profile(conn),
 				json_integer_value(json_object_get(msg, "message_id")), &res);
-	if (rc == PARTA_OK)
-		api_ws_send_json(conn, json_pack("{s:s,s:O?,s:I,s:O}", "type", "ack", "client_id",
-						 client_id, "seq", (json_int_t)res.seq, "message",
-						 res.message));
-	else
-		api_ws_send_json(conn, json_pack("{s:s,s:O?,s:s,s:s}", "type", "error", "client_id",
-						 client_id, "code", api_ws_code(rc), "message",
-						 res.why[0] ? res.why : "Внутренняя ошибка сервера"));
+	api_ws_reply(conn, rc, client_id, &res);
 	msg_result_free(&res);
 }
 
@@ -209,9 +230,16 @@ void api_ws_message(struct ws_conn *conn, const char *text, size_t len)
 	if (type != NULL && strcmp(type, "ping") == 0) {
 		json_t *id = json_object_get(msg, "id");
 		api_ws_send_json(conn, json_pack("{s:s,s:O?}", "type", "pong", "id", id));
+	} else if (type != NULL && ws_profile(conn) != 0 && strcmp(type, "send") == 0) {
+		/* Applied with the other sends of this loop pass, in one transaction. */
+		if (msg_queue_push(srv_app(ws_srv(conn)), conn, ws_profile(conn),
+				   json_integer_value(json_object_get(msg, "chat_id")),
+				   json_string_value(json_object_get(msg, "client_id")),
+				   json_string_value(json_object_get(msg, "text")),
+				   json_integer_value(json_object_get(msg, "reply_to"))) != PARTA_OK)
+			api_ws_error(conn, "internal", "Внутренняя ошибка сервера");
 	} else if (type != NULL && ws_profile(conn) != 0 &&
-		   (strcmp(type, "send") == 0 || strcmp(type, "edit") == 0 ||
-		    strcmp(type, "delete") == 0)) {
+		   (strcmp(type, "edit") == 0 || strcmp(type, "delete") == 0)) {
 		api_ws_change(conn, msg, type);
 	} else if (type != NULL && ws_profile(conn) != 0 && strcmp(type, "react") == 0) {
 		api_ws_change(conn, msg, type);

@@ -1,11 +1,13 @@
 #include "app.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../core/err.h"
 #include "chatjob.h"
+#include "msg.h"
 #include "rcache.h"
 
 struct app_limits app_limits_default(void)
@@ -50,4 +52,9 @@ void app_close(struct app *app)
 {
 	chatjob_free_all(app);
 	rcache_free(app);
+	/* Sends still queued at shutdown are applied, their answers going nowhere. */
+	msg_queue_flush(app, NULL, NULL);
+	free(app->send_queue);
+	app->send_queue = NULL;
+	app->nsend_queue = app->capsend_queue = 0;
 }

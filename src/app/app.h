@@ -42,6 +42,9 @@ struct app {
 	struct chatjob *chat_jobs;
 	/* Rosters of recently changed organisations (app/rcache.h). */
 	struct rcache *rosters;
+	/* Sends waiting for the loop pass's one transaction (app/msg.h). */
+	struct msg_queued *send_queue;
+	size_t nsend_queue, capsend_queue;
 	/* The SMS gateway (app/sms.h), opened by the command for serve and demo after app_init
 	 * and closed by it after app_close; NULL in the other commands and in unit tests (then
 	 * sms_gateway_backend() is SMS_BACKEND_NONE). The app does not own it. */

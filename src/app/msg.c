@@ -8,6 +8,7 @@
 #include "../core/err.h"
 #include "../core/msgrule.h"
 #include "../core/utf8.h"
+#include "../core/vec.h"
 #include "../store/cstore.h"
 #include "../store/mstore.h"
 
@@ -155,16 +156,6 @@ static int msg_send_tx(struct app *app, void *arg, int64_t *chat, struct msg_res
 		rc = mstore_message(app->db, id, &out->message);
 	if (rc == PARTA_OK)
 		out->seq = seq;
-	return rc;
-}
-
-int msg_send(struct app *app, int64_t profile, int64_t chat, const char *client_id,
-	     const char *text, int64_t reply_to, struct msg_result *out)
-{
-	struct msg_send_arg a = {profile, chat, reply_to, 0, client_id, text};
-	int rc = msg_run(app, msg_send_tx, &a, "message", out);
-	if (rc == PARTA_OK && out->seq == 0) /* the retried send's own sequence number */
-		out->seq = json_integer_value(json_object_get(out->message, "seq"));
 	return rc;
 }
 
@@ -570,4 +561,86 @@ int msg_draft(struct app *app, int64_t profile, int64_t chat, json_t **out)
 	struct mstore_seat seat;
 	int rc = msg_seat(app, profile, chat, false, &seat, NULL);
 	return rc == PARTA_OK ? mstore_draft(app->db, profile, chat, out) : rc;
+}
+
+int msg_queue_push(struct app *app, void *owner, int64_t profile, int64_t chat,
+		   const char *client_id, const char *text, int64_t reply_to)
+{
+	if (vec_reserve((void **)&app->send_queue, &app->capsend_queue, app->nsend_queue + 1,
+			sizeof *app->send_queue) != PARTA_OK)
+		return PARTA_ENOMEM;
+	struct msg_queued *q = &app->send_queue[app->nsend_queue];
+	memset(q, 0, sizeof *q);
+	q->owner = owner;
+	q->profile = profile;
+	q->chat = chat;
+	q->reply_to = reply_to;
+	q->client_id = client_id ? strdup(client_id) : NULL;
+	q->text = text ? strdup(text) : NULL;
+	if ((client_id && !q->client_id) || (text && !q->text)) {
+		free(q->client_id);
+		free(q->text);
+		return PARTA_ENOMEM;
+	}
+	app->nsend_queue++;
+	return PARTA_OK;
+}
+
+void msg_queue_forget(struct app *app, void *owner)
+{
+	for (size_t i = 0; i < app->nsend_queue; i++)
+		if (app->send_queue[i].owner == owner)
+			app->send_queue[i].owner = NULL;
+}
+
+static int msg_exec(struct app *app, const char *sql)
+{
+	return sqlite3_exec(db_handle(app->db), sql, NULL, NULL, NULL) == SQLITE_OK ? PARTA_OK
+										 : PARTA_EIO;
+}
+
+void msg_queue_flush(struct app *app, void (*answer)(void *ctx, const struct msg_queued *q),
+		     void *ctx)
+{
+	size_t n = app->nsend_queue;
+	if (n == 0)
+		return;
+	struct msg_queued *queue = app->send_queue;
+	/* The answers may queue new sends: they wait for the next pass. */
+	app->send_queue = NULL;
+	app->nsend_queue = app->capsend_queue = 0;
+	int rc = db_begin(app->db);
+	for (size_t i = 0; i < n; i++) {
+		struct msg_queued *q = &queue[i];
+		struct msg_send_arg a = {q->profile, q->chat, q->reply_to, 0, q->client_id, q->text};
+		int64_t chat = 0;
+		if (rc != PARTA_OK || (q->rc = msg_exec(app, "SAVEPOINT send")) != PARTA_OK) {
+			q->rc = PARTA_EIO;
+			continue;
+		}
+		q->rc = msg_send_tx(app, &a, &chat, &q->res);
+		if (q->rc != PARTA_OK)
+			(void)msg_exec(app, "ROLLBACK TO send");
+		if (msg_exec(app, "RELEASE send") != PARTA_OK)
+			q->rc = PARTA_EIO;
+	}
+	if (rc == PARTA_OK && (rc = db_commit(app->db)) != PARTA_OK)
+		db_rollback(app->db);
+	for (size_t i = 0; i < n; i++) {
+		struct msg_queued *q = &queue[i];
+		if (rc != PARTA_OK && q->rc == PARTA_OK) {
+			q->rc = PARTA_EIO; /* the commit failed: nothing of it happened */
+			msg_result_free(&q->res);
+		}
+		if (q->rc == PARTA_OK && q->res.seq != 0)
+			msg_publish(app, q->chat, "message", q->res.seq, q->res.message);
+		else if (q->rc == PARTA_OK) /* a retried send: its own sequence number */
+			q->res.seq = json_integer_value(json_object_get(q->res.message, "seq"));
+		if (answer != NULL)
+			answer(ctx, q);
+		msg_result_free(&q->res);
+		free(q->client_id);
+		free(q->text);
+	}
+	free(queue);
 }

@@ -1,4 +1,5 @@
-/* msg.h — chat messages (SPEC §6), first part: send, edit, delete, history, resume.
+/* msg.h — chat messages (SPEC §6): send (batched per loop pass, below), edit, delete, react,
+ * read, pin, forward, moderation, typing, history, resume, search.
  *
  * Only a member of a chat (through the profile's account in the chat's organisation) reads or
  * writes it; an archived chat is read-only. Every change takes the chat's next sequence
@@ -26,8 +27,6 @@ struct msg_result {
 };
 void msg_result_free(struct msg_result *r);
 
-int msg_send(struct app *app, int64_t profile, int64_t chat, const char *client_id,
-	     const char *text, int64_t reply_to, struct msg_result *out);
 int msg_edit(struct app *app, int64_t profile, int64_t message, const char *text,
 	     struct msg_result *out);
 int msg_delete(struct app *app, int64_t profile, int64_t message, struct msg_result *out);
@@ -70,6 +69,27 @@ int msg_marks(struct app *app, int64_t profile, json_t **out);
 /* One's draft in a chat (up to 4096 bytes; "" removes it) and reading it back. */
 int msg_draft_put(struct app *app, int64_t profile, int64_t chat, const char *text);
 int msg_draft(struct app *app, int64_t profile, int64_t chat, json_t **out);
+
+/* ---- sends batched into one transaction ---- */
+
+/* Sends received in one pass of the event loop are applied together: one transaction, each
+ * send under its own savepoint (a refused one leaves the others), one commit, then every
+ * sender gets its answer — acknowledgements still come only after the commit. `owner` is the
+ * caller's handle of the sender (a connection); msg_queue_forget drops it when the connection
+ * goes (the send is still applied; its answer has nobody to go to). Loop thread only. */
+struct msg_queued {
+	void *owner;
+	int64_t profile, chat, reply_to;
+	char *client_id, *text; /* owned copies */
+	int rc;
+	struct msg_result res;
+};
+int msg_queue_push(struct app *app, void *owner, int64_t profile, int64_t chat,
+		   const char *client_id, const char *text, int64_t reply_to);
+void msg_queue_forget(struct app *app, void *owner);
+/* Applies the queued sends and calls `answer` for each (owner NULL when it went away). */
+void msg_queue_flush(struct app *app, void (*answer)(void *ctx, const struct msg_queued *q),
+		     void *ctx);
 
 /* Messages before `before` (0: the newest), newest first (limit 1..200). */
 int msg_history(struct app *app, int64_t profile, int64_t chat, int64_t before, int limit,

@@ -503,6 +503,7 @@ static void ws_on_closed(struct srv *srv, struct srv_conn *conn)
 	if (c == NULL)
 		return;
 	conn->ws = NULL;
+	api_ws_close(c);
 	srv_chain(srv, c, false);
 	if (c->prev)
 		c->prev->next = c->next;
@@ -825,6 +826,7 @@ int srv_run(struct srv *srv)
 	while (!srv->stop) {
 		if (lws_service(srv->ctx, 0) < 0)
 			break;
+		api_ws_flush(srv);
 		srv_maybe_checkpoint(srv);
 	}
 	log_msg(LOG_INFO, "server", "stopping pending_jobs=%zu ws=%lld", work_pending(srv->work),

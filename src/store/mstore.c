@@ -222,12 +222,14 @@ int mstore_history(struct db *db, int64_t chat, int64_t before, int limit, json_
 
 int mstore_recipients(struct db *db, int64_t chat, json_t **out)
 {
+	/* CROSS JOIN fixes the order: from the chat's ~30 rows out, never from every account of
+	 * the organisation in (which the planner otherwise prefers). */
 	const int64_t args[] = {chat};
 	return db_rows_json(db, "SELECT DISTINCT a.profile_id FROM chat_members cm "
-				"JOIN chats c ON c.id = cm.chat_id "
-				"JOIN persons p ON p.id = cm.person_id AND p.linked = 1 "
-				"JOIN accounts a ON a.person_id = cm.person_id AND a.org_id = c.org_id "
-				"AND a.profile_id IS NOT NULL WHERE cm.chat_id = ? AND " CSTORE_MEMBER_SQL,
+				"CROSS JOIN chats c CROSS JOIN persons p CROSS JOIN accounts a "
+				"WHERE cm.chat_id = ? AND c.id = cm.chat_id AND p.id = cm.person_id "
+				"AND p.linked = 1 AND a.person_id = cm.person_id AND a.org_id = c.org_id "
+				"AND a.profile_id IS NOT NULL AND " CSTORE_MEMBER_SQL,
 			    args, 1, out);
 }
 
