@@ -82,6 +82,14 @@ static int msg_run(struct app *app, int (*fn)(struct app *, void *, int64_t *cha
 	return rc;
 }
 
+/* An event about an existing message: the chat's next sequence number, logged. */
+static int msg_event(struct app *app, int64_t chat, const char *kind, int64_t message,
+		     int64_t now, int64_t *seq)
+{
+	int rc = mstore_next_seq(app->db, chat, seq);
+	return rc == PARTA_OK ? mstore_log(app->db, chat, *seq, kind, message, now) : rc;
+}
+
 struct msg_send_arg {
 	int64_t profile, chat, reply_to, forwarded_from;
 	const char *client_id, *text;
@@ -148,10 +156,12 @@ static int msg_send_tx(struct app *app, void *arg, int64_t *chat, struct msg_res
 			return rc;
 	}
 	int64_t now = app_now(app), seq;
-	rc = mstore_log(app->db, a->chat, "message", 0, now, &seq);
+	rc = mstore_next_seq(app->db, a->chat, &seq);
 	if (rc == PARTA_OK)
 		rc = mstore_insert(app->db, a->chat, seq, seat.person, a->profile, a->client_id,
 				   a->text, a->reply_to, a->forwarded_from, now, &id);
+	if (rc == PARTA_OK)
+		rc = mstore_log(app->db, a->chat, seq, "message", id, now);
 	if (rc == PARTA_OK)
 		rc = mstore_message(app->db, id, &out->message);
 	if (rc == PARTA_OK)
@@ -205,7 +215,7 @@ static int msg_react_tx(struct app *app, void *arg, int64_t *chat, struct msg_re
 	bool changed;
 	rc = mstore_react(app->db, a->message, a->profile, a->emoji, a->on, &changed);
 	if (rc == PARTA_OK && changed)
-		rc = mstore_log(app->db, *chat, "reaction", a->message, app_now(app), &out->seq);
+		rc = msg_event(app, *chat, "reaction", a->message, app_now(app), &out->seq);
 	if (rc == PARTA_OK)
 		rc = mstore_message(app->db, a->message, &out->message);
 	return rc;
@@ -297,8 +307,8 @@ static int msg_change_tx(struct app *app, void *arg, int64_t *chat, struct msg_r
 		rc = a->text ? mstore_edit(app->db, a->message, a->text, now)
 			     : mstore_delete(app->db, a->message, now);
 		if (rc == PARTA_OK)
-			rc = mstore_log(app->db, *chat, a->text ? "edit" : "delete", a->message, now,
-					&out->seq);
+			rc = msg_event(app, *chat, a->text ? "edit" : "delete", a->message, now,
+				       &out->seq);
 	}
 	if (rc == PARTA_OK)
 		rc = mstore_message(app->db, a->message, &out->message);

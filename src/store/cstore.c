@@ -8,13 +8,6 @@
 #include "../core/vec.h"
 #include "../core/terms.h"
 
-static int cstore_step_done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? PARTA_OK : PARTA_EIO;
-}
-
 /* ---- the organisation ---- */
 
 void cstore_org_free(struct cstore_org *o)
@@ -26,7 +19,7 @@ void cstore_org_free(struct cstore_org *o)
 	memset(o, 0, sizeof *o);
 }
 
-/* Runs a query bound to org and counts its rows, then runs it again filling; small lists. */
+/* The one integer a query bound to org answers (a count or a sum), to size an array. */
 static int cstore_count(struct db *db, const char *sql, int64_t org, size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -286,7 +279,7 @@ static int cstore_create(struct db *db, int64_t org, const struct chatplan_item 
 	sqlite3_bind_int(st, 6, it->want->year);
 	sqlite3_bind_text(st, 7, it->want->name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, now);
-	int rc = cstore_step_done(st);
+	int rc = db_step_done(st);
 	if (rc == PARTA_OK)
 		*id = sqlite3_last_insert_rowid(db_handle(db));
 	return rc;
@@ -299,7 +292,7 @@ static int cstore_archive(struct db *db, int64_t chat, int64_t at)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, at);
 	sqlite3_bind_int64(st, 2, chat);
-	return cstore_step_done(st);
+	return db_step_done(st);
 }
 
 int cstore_member_set(struct db *db, int64_t chat, int64_t person, unsigned flags)
@@ -317,7 +310,7 @@ int cstore_member_set(struct db *db, int64_t chat, int64_t person, unsigned flag
 	sqlite3_bind_int64(st, 2, person);
 	if (flags != 0)
 		sqlite3_bind_int(st, 3, (int)flags);
-	return cstore_step_done(st);
+	return db_step_done(st);
 }
 
 int cstore_apply_item(struct db *db, int64_t org, const struct chatplan *plan, size_t i,
@@ -367,7 +360,7 @@ int cstore_person_link(struct db *db, int64_t org, int64_t person, bool linked, 
 	sqlite3_bind_int(st, 1, linked);
 	sqlite3_bind_int64(st, 2, person);
 	sqlite3_bind_int64(st, 3, org);
-	int rc = cstore_step_done(st);
+	int rc = db_step_done(st);
 	if (rc == PARTA_OK && sqlite3_changes(db_handle(db)) == 0)
 		return PARTA_ENOTFOUND;
 	if (rc != PARTA_OK)
@@ -396,7 +389,7 @@ int cstore_delete(struct db *db, int64_t org, int64_t chat)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, chat);
 	sqlite3_bind_int64(st, 2, org);
-	int rc = cstore_step_done(st);
+	int rc = db_step_done(st);
 	if (rc == PARTA_OK && sqlite3_changes(db_handle(db)) == 0)
 		return PARTA_ENOTFOUND;
 	return rc;

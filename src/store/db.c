@@ -260,6 +260,17 @@ int db_integrity_check(struct db *db)
 sqlite3 *db_handle(struct db *db) { return db->conn; }
 
 const char *db_errmsg(struct db *db) { return sqlite3_errmsg(db->conn); }
+int db_step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return PARTA_OK;
+	return rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY
+		       ? PARTA_ECONFLICT
+		       : PARTA_EIO;
+}
+
 int db_step_json(sqlite3_stmt *st, json_t **out)
 {
 	*out = NULL;

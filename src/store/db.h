@@ -56,6 +56,9 @@ int db_integrity_check(struct db *db);
  * integers stay integers, NULL becomes null, the rest are strings. */
 int db_rows_json(struct db *db, const char *sql, const int64_t *args, size_t nargs,
 		 json_t **out);
+/* Steps a write statement once and resets it: PARTA_OK when done, PARTA_ECONFLICT for a
+ * UNIQUE or PRIMARY KEY violation, PARTA_EIO otherwise. */
+int db_step_done(sqlite3_stmt *st);
 /* The same for a statement the caller prepared and bound (it is reset afterwards). */
 int db_step_json(sqlite3_stmt *st, json_t **out);
 /* Replaces, in each row, a column holding JSON text (json_group_array) by its value. */

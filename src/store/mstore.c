@@ -5,15 +5,6 @@
 #include "../core/err.h"
 #include "cstore.h"
 
-static int mstore_done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return PARTA_OK;
-	return (rc & 0xff) == SQLITE_CONSTRAINT ? PARTA_ECONFLICT : PARTA_EIO;
-}
-
 int mstore_seat(struct db *db, int64_t chat, int64_t profile, struct mstore_seat *out)
 {
 	sqlite3_stmt *st = db_stmt(
@@ -54,8 +45,7 @@ int mstore_by_client(struct db *db, int64_t profile, const char *client_id, int6
 	return rc == SQLITE_ROW ? PARTA_OK : rc == SQLITE_DONE ? PARTA_ENOTFOUND : PARTA_EIO;
 }
 
-int mstore_log(struct db *db, int64_t chat, const char *kind, int64_t message, int64_t now,
-	       int64_t *seq)
+int mstore_next_seq(struct db *db, int64_t chat, int64_t *seq)
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE chats SET last_seq = last_seq + 1 WHERE id = ? "
 				       "RETURNING last_seq");
@@ -66,20 +56,22 @@ int mstore_log(struct db *db, int64_t chat, const char *kind, int64_t message, i
 	if (rc == SQLITE_ROW)
 		*seq = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? PARTA_ENOTFOUND : PARTA_EIO;
-	if (message == 0)
-		return PARTA_OK; /* the message row comes next; mstore_insert logs it */
-	st = db_stmt(db, "INSERT INTO chat_log(chat_id, seq, kind, message_id, at) "
-			 "VALUES (?, ?, ?, ?, ?)");
+	return rc == SQLITE_ROW ? PARTA_OK : rc == SQLITE_DONE ? PARTA_ENOTFOUND : PARTA_EIO;
+}
+
+int mstore_log(struct db *db, int64_t chat, int64_t seq, const char *kind, int64_t message,
+	       int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO chat_log(chat_id, seq, kind, message_id, at) "
+				       "VALUES (?, ?, ?, ?, ?)");
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, chat);
-	sqlite3_bind_int64(st, 2, *seq);
+	sqlite3_bind_int64(st, 2, seq);
 	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, message);
 	sqlite3_bind_int64(st, 5, now);
-	return mstore_done(st);
+	return db_step_done(st);
 }
 
 int mstore_insert(struct db *db, int64_t chat, int64_t seq, int64_t person, int64_t profile,
@@ -101,19 +93,11 @@ int mstore_insert(struct db *db, int64_t chat, int64_t seq, int64_t person, int6
 	sqlite3_bind_int64(st, 7, reply_to);
 	sqlite3_bind_int64(st, 8, now);
 	sqlite3_bind_int64(st, 9, forwarded_from);
-	int rc = mstore_done(st);
+	int rc = db_step_done(st);
 	if (rc != PARTA_OK)
 		return rc;
 	*id = sqlite3_last_insert_rowid(db_handle(db));
-	st = db_stmt(db, "INSERT INTO chat_log(chat_id, seq, kind, message_id, at) "
-			 "VALUES (?, ?, 'message', ?, ?)");
-	if (st == NULL)
-		return PARTA_EIO;
-	sqlite3_bind_int64(st, 1, chat);
-	sqlite3_bind_int64(st, 2, seq);
-	sqlite3_bind_int64(st, 3, *id);
-	sqlite3_bind_int64(st, 4, now);
-	return mstore_done(st);
+	return PARTA_OK;
 }
 
 int mstore_edit(struct db *db, int64_t id, const char *text, int64_t now)
@@ -124,7 +108,7 @@ int mstore_edit(struct db *db, int64_t id, const char *text, int64_t now)
 	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int64(st, 3, id);
-	return mstore_done(st);
+	return db_step_done(st);
 }
 
 int mstore_delete(struct db *db, int64_t id, int64_t now)
@@ -134,7 +118,7 @@ int mstore_delete(struct db *db, int64_t id, int64_t now)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, id);
-	return mstore_done(st);
+	return db_step_done(st);
 }
 
 #define MSTORE_MESSAGE_COLUMNS                                                                  \
@@ -245,7 +229,7 @@ int mstore_react(struct db *db, int64_t message, int64_t profile, const char *em
 	sqlite3_bind_int64(st, 1, message);
 	sqlite3_bind_int64(st, 2, profile);
 	sqlite3_bind_text(st, 3, emoji, -1, SQLITE_STATIC);
-	int rc = mstore_done(st);
+	int rc = db_step_done(st);
 	*changed = rc == PARTA_OK && sqlite3_changes(db_handle(db)) > 0;
 	return rc;
 }
@@ -261,7 +245,7 @@ int mstore_read(struct db *db, int64_t chat, int64_t profile, int64_t seq, bool 
 	sqlite3_bind_int64(st, 1, chat);
 	sqlite3_bind_int64(st, 2, profile);
 	sqlite3_bind_int64(st, 3, seq);
-	int rc = mstore_done(st);
+	int rc = db_step_done(st);
 	*moved = rc == PARTA_OK && sqlite3_changes(db_handle(db)) > 0;
 	return rc;
 }
@@ -325,7 +309,7 @@ int mstore_mute(struct db *db, int64_t chat, int64_t person, int64_t until)
 	sqlite3_bind_int64(st, 2, until);
 	if (person != 0)
 		sqlite3_bind_int64(st, 3, person);
-	return mstore_done(st);
+	return db_step_done(st);
 }
 
 int mstore_search(struct db *db, int64_t chat, const char *match, int limit, json_t **out)
@@ -357,7 +341,7 @@ int mstore_pin(struct db *db, int64_t chat, int64_t message, bool on, int64_t no
 	sqlite3_bind_int64(st, 2, message);
 	if (on)
 		sqlite3_bind_int64(st, 3, now);
-	int rc = mstore_done(st);
+	int rc = db_step_done(st);
 	*changed = rc == PARTA_OK && sqlite3_changes(db_handle(db)) > 0;
 	return rc;
 }
@@ -384,7 +368,7 @@ int mstore_mark(struct db *db, int64_t profile, int64_t message, bool on)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, profile);
 	sqlite3_bind_int64(st, 2, message);
-	return mstore_done(st);
+	return db_step_done(st);
 }
 
 int mstore_marks(struct db *db, int64_t profile, json_t **out)
@@ -417,7 +401,7 @@ int mstore_draft_put(struct db *db, int64_t profile, int64_t chat, const char *t
 		sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, now);
 	}
-	return mstore_done(st);
+	return db_step_done(st);
 }
 
 int mstore_draft(struct db *db, int64_t profile, int64_t chat, json_t **out)

@@ -25,10 +25,10 @@ int mstore_seat(struct db *db, int64_t chat, int64_t profile, struct mstore_seat
 int mstore_by_client(struct db *db, int64_t profile, const char *client_id, int64_t *id,
 		     int64_t *chat);
 
-/* Takes the chat's next sequence number for an event about `message` and logs it; for a new
- * message pass 0 (mstore_insert logs it with the row). */
-int mstore_log(struct db *db, int64_t chat, const char *kind, int64_t message, int64_t now,
-	       int64_t *seq);
+/* Every event of a chat takes the chat's next sequence number and is logged under it. */
+int mstore_next_seq(struct db *db, int64_t chat, int64_t *seq);
+int mstore_log(struct db *db, int64_t chat, int64_t seq, const char *kind, int64_t message,
+	       int64_t now);
 int mstore_insert(struct db *db, int64_t chat, int64_t seq, int64_t person, int64_t profile,
 		  const char *client_id, const char *text, int64_t reply_to,
 		  int64_t forwarded_from, int64_t now, int64_t *id);

@@ -91,11 +91,7 @@ int orstore_source_put(struct db *db, int64_t org, enum oneroster_kind kind,
 	sqlite3_bind_text(st, 2, orstore_kinds[kind], -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, source_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, local_id);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return PARTA_OK;
-	return rc == SQLITE_CONSTRAINT_PRIMARYKEY ? PARTA_ECONFLICT : PARTA_EIO;
+	return db_step_done(st);
 }
 
 /* ---- the roster ---- */

@@ -5,15 +5,6 @@
 
 #include "../core/err.h"
 
-static int pstore_done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return PARTA_OK;
-	return (rc & 0xff) == SQLITE_CONSTRAINT ? PARTA_ECONFLICT : PARTA_EIO;
-}
-
 static void pstore_text(char *dst, size_t len, sqlite3_stmt *st, int col)
 {
 	const unsigned char *v = sqlite3_column_text(st, col);
@@ -73,7 +64,7 @@ int pstore_profile_insert(struct db *db, const struct pstore_profile *p, int64_t
 	for (int i = 0; i < 7; i++)
 		sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, now);
-	int rc = pstore_done(st);
+	int rc = db_step_done(st);
 	if (rc == PARTA_OK)
 		*id = sqlite3_last_insert_rowid(db_handle(db));
 	return rc;
@@ -98,7 +89,7 @@ int pstore_account_link(struct db *db, int64_t account, int64_t profile)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, profile);
 	sqlite3_bind_int64(st, 2, account);
-	return pstore_done(st);
+	return db_step_done(st);
 }
 
 int pstore_flow_put(struct db *db, const unsigned char token_hash[32], const struct pstore_flow *f)
@@ -118,7 +109,7 @@ int pstore_flow_put(struct db *db, const unsigned char token_hash[32], const str
 	sqlite3_bind_int64(st, 5, f->profile);
 	sqlite3_bind_int(st, 6, f->flow.has_password);
 	sqlite3_bind_int64(st, 7, f->expires_at);
-	return pstore_done(st);
+	return db_step_done(st);
 }
 
 int pstore_flow_get(struct db *db, const unsigned char token_hash[32], int64_t account,
@@ -155,7 +146,7 @@ int pstore_flow_drop(struct db *db, int64_t account)
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, account);
-	return pstore_done(st);
+	return db_step_done(st);
 }
 
 int pstore_code_history(struct db *db, const char *phone, const char *addr, int64_t now,
@@ -195,7 +186,7 @@ int pstore_code_insert(struct db *db, const char *phone, const char *addr,
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_text(st, 1, phone, -1, SQLITE_STATIC);
-	int rc = pstore_done(st);
+	int rc = db_step_done(st);
 	if (rc != PARTA_OK)
 		return rc;
 	st = db_stmt(db, "INSERT INTO sms_codes(phone, addr, code_hash, created_at) "
@@ -206,7 +197,7 @@ int pstore_code_insert(struct db *db, const char *phone, const char *addr,
 	sqlite3_bind_text(st, 2, addr, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, now);
-	return pstore_done(st);
+	return db_step_done(st);
 }
 
 int pstore_code_latest(struct db *db, const char *phone, struct pstore_code *out)
@@ -237,7 +228,7 @@ int pstore_code_mark(struct db *db, int64_t id, bool used)
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, id);
-	return pstore_done(st);
+	return db_step_done(st);
 }
 
 int pstore_login_flow_put(struct db *db, const unsigned char token_hash[32], int64_t profile,
@@ -252,7 +243,7 @@ int pstore_login_flow_put(struct db *db, const unsigned char token_hash[32], int
 	sqlite3_bind_text(st, 3, linkflow_step_name(f->step), -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, f->has_password);
 	sqlite3_bind_int64(st, 5, expires_at);
-	return pstore_done(st);
+	return db_step_done(st);
 }
 
 int pstore_login_flow_get(struct db *db, const unsigned char token_hash[32], int64_t now,
@@ -282,7 +273,7 @@ int pstore_login_flow_drop(struct db *db, const unsigned char token_hash[32])
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
-	return pstore_done(st);
+	return db_step_done(st);
 }
 
 int pstore_profile_accounts(struct db *db, int64_t profile, int64_t *n)

@@ -7,17 +7,6 @@
 #include "../core/err.h"
 #include "../core/vec.h"
 
-static int rstore_done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return PARTA_OK;
-	return rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY
-		       ? PARTA_ECONFLICT
-		       : PARTA_EIO;
-}
-
 static int rstore_exists(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
@@ -52,7 +41,7 @@ int rstore_alloc_id(struct db *db, int64_t org, enum rstore_ref kind, int64_t *i
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, org);
 	sqlite3_bind_text(st, 2, kind == RSTORE_CLASS ? "class" : "load", -1, SQLITE_STATIC);
-	int rc = rstore_done(st);
+	int rc = db_step_done(st);
 	if (rc == PARTA_OK)
 		*id = sqlite3_last_insert_rowid(db_handle(db));
 	return rc;
@@ -72,7 +61,7 @@ int rstore_person_insert(struct db *db, int64_t org, const struct rstore_person 
 	for (int i = 0; i < 7; i++)
 		sqlite3_bind_text(st, i + 2, fields[i] ? fields[i] : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 9, now);
-	int rc = rstore_done(st);
+	int rc = db_step_done(st);
 	if (rc == PARTA_OK)
 		*id = sqlite3_last_insert_rowid(db_handle(db));
 	return rc;
@@ -94,7 +83,7 @@ int rstore_named_insert(struct db *db, int64_t org, enum rstore_ref kind, const 
 		sqlite3_bind_text(st, 3, position_type, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, rights_group);
 	}
-	int rc = rstore_done(st);
+	int rc = db_step_done(st);
 	if (rc == PARTA_OK)
 		*id = sqlite3_last_insert_rowid(db_handle(db));
 	return rc;
@@ -108,7 +97,7 @@ int rstore_rights_group_insert(struct db *db, int64_t org, const char *name,
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, org);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	int rc = rstore_done(st);
+	int rc = db_step_done(st);
 	if (rc != PARTA_OK)
 		return rc;
 	*id = sqlite3_last_insert_rowid(db_handle(db));
@@ -119,7 +108,7 @@ int rstore_rights_group_insert(struct db *db, int64_t org, const char *name,
 			return PARTA_EIO;
 		sqlite3_bind_int64(st, 1, *id);
 		sqlite3_bind_text(st, 2, codes[i], -1, SQLITE_STATIC);
-		rc = rstore_done(st);
+		rc = db_step_done(st);
 	}
 	return rc;
 }
@@ -187,7 +176,7 @@ int rstore_order_insert(struct db *db, int64_t org, const char *number, const ch
 	sqlite3_bind_text(st, 6, payload, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, created_by);
 	sqlite3_bind_int64(st, 8, now);
-	int rc = rstore_done(st);
+	int rc = db_step_done(st);
 	if (rc == PARTA_OK)
 		*id = sqlite3_last_insert_rowid(db_handle(db));
 	return rc;
@@ -217,7 +206,7 @@ int rstore_order_cancel(struct db *db, int64_t id, int64_t now)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, id);
-	return rstore_done(st);
+	return db_step_done(st);
 }
 
 int rstore_order_numbers(struct db *db, int64_t org, const int64_t *ids, size_t n, json_t **out)
@@ -258,7 +247,7 @@ int rstore_event_insert(struct db *db, int64_t org, int64_t order_id, const char
 		sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 5, touched->staff);
 		sqlite3_bind_int64(st, 6, now);
-		rc = rstore_done(st);
+		rc = db_step_done(st);
 		if (rc == PARTA_OK)
 			*id = sqlite3_last_insert_rowid(db_handle(db));
 	}
@@ -272,7 +261,7 @@ static int rstore_exec_org(struct db *db, const char *sql, int64_t org)
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, org);
-	return rstore_done(st);
+	return db_step_done(st);
 }
 
 /* Binds (org, a, b, c) as far as the statement has parameters and runs it. */
@@ -286,7 +275,7 @@ static int rstore_row(struct db *db, const char *sql, int64_t org, int64_t a, in
 	int n = sqlite3_bind_parameter_count(st);
 	for (int i = 0; i < n && i < 4; i++)
 		sqlite3_bind_int64(st, i + 1, v[i]);
-	return rstore_done(st);
+	return db_step_done(st);
 }
 
 static int rstore_class_row(struct db *db, int64_t org, const struct roster_class *c)
@@ -308,7 +297,7 @@ static int rstore_class_row(struct db *db, int64_t org, const struct roster_clas
 	else
 		sqlite3_bind_null(st, 6);
 	sqlite3_bind_int(st, 7, c->open);
-	return rstore_done(st);
+	return db_step_done(st);
 }
 
 static int rstore_load_row(struct db *db, int64_t org, const struct roster_load *l)
@@ -327,7 +316,7 @@ static int rstore_load_row(struct db *db, int64_t org, const struct roster_load 
 		sqlite3_bind_int64(st, 5, l->teacher);
 	else
 		sqlite3_bind_null(st, 5);
-	return rstore_done(st);
+	return db_step_done(st);
 }
 
 int rstore_roster_version(struct db *db, int64_t org, int64_t *version)
@@ -650,7 +639,7 @@ int rstore_org_set(struct db *db, int64_t org, const char *type, const char *pro
 	else
 		sqlite3_bind_null(st, 4);
 	sqlite3_bind_int64(st, 5, org);
-	return rstore_done(st);
+	return db_step_done(st);
 }
 
 int rstore_org_empty(struct db *db, int64_t org)
@@ -685,7 +674,7 @@ int rstore_lesson_insert(struct db *db, int64_t org, const struct rstore_lesson 
 	sqlite3_bind_text(st, 6, l->start, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, l->end, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, l->topic ? l->topic : "", -1, SQLITE_STATIC);
-	int rc = rstore_done(st);
+	int rc = db_step_done(st);
 	if (rc == PARTA_OK)
 		*id = sqlite3_last_insert_rowid(db_handle(db));
 	return rc;

@@ -4,13 +4,6 @@
 
 #include "../core/err.h"
 
-static int session_step_done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? PARTA_OK : PARTA_EIO;
-}
-
 int session_insert(struct db *db, const unsigned char token_hash[SESSION_HASH_BYTES],
 		   const unsigned char csrf_hash[SESSION_HASH_BYTES], int64_t account_id,
 		   int64_t profile_id, int64_t now, int64_t expires_at, const char *addr,
@@ -29,7 +22,7 @@ int session_insert(struct db *db, const unsigned char token_hash[SESSION_HASH_BY
 	sqlite3_bind_int64(st, 6, expires_at);
 	sqlite3_bind_text(st, 7, addr, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, profile_id);
-	int rc = session_step_done(st);
+	int rc = db_step_done(st);
 	if (rc == PARTA_OK)
 		*id = sqlite3_last_insert_rowid(db_handle(db));
 	return rc;
@@ -70,7 +63,7 @@ int session_touch(struct db *db, int64_t id, int64_t now)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, id);
-	return session_step_done(st);
+	return db_step_done(st);
 }
 
 int session_revoke(struct db *db, int64_t id, int64_t now)
@@ -81,7 +74,7 @@ int session_revoke(struct db *db, int64_t id, int64_t now)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, id);
-	return session_step_done(st);
+	return db_step_done(st);
 }
 
 int session_failure_record(struct db *db, const char *login, const char *addr, int64_t now)
@@ -93,7 +86,7 @@ int session_failure_record(struct db *db, const char *login, const char *addr, i
 	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, addr, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
-	return session_step_done(st);
+	return db_step_done(st);
 }
 
 int session_failures(struct db *db, int key_is_addr, const char *key, int64_t since,
@@ -124,5 +117,5 @@ int session_failures_clear_login(struct db *db, const char *login)
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	return session_step_done(st);
+	return db_step_done(st);
 }
