@@ -406,7 +406,7 @@ int cstore_delete(struct db *db, int64_t org, int64_t chat)
 	"WHERE m.chat_id = c.id AND p.linked = 0 AND " CSTORE_MEMBER_SQL ") AS pending, "       \
 	"(SELECT json_group_array(name) FROM (SELECT trim(p.surname || ' ' || p.first_name || "  \
 	"' ' || p.patronymic) AS name FROM chat_members m JOIN persons p ON p.id = m.person_id " \
-	"WHERE m.chat_id = c.id AND " CSTORE_ADMIN_SQL " ORDER BY p.surname, p.first_name)) "    \
+	"WHERE m.chat_id = c.id AND " CSTORE_ADMIN_SQL " ORDER BY fold(p.surname), fold(p.first_name))) "    \
 	"AS admins, c.org_id, o.name AS org_name, o.profile AS org_profile, o.type AS org_type, " \
 	"IFNULL(cl.name, '') AS class_name, c.created_by "
 #define CSTORE_CHAT_FROM                                                                        \
@@ -633,7 +633,7 @@ int cstore_members(struct db *db, int64_t org, int64_t chat, bool all_rows, json
 		"FROM staff s WHERE s.person_id = m.person_id) AS verified, (SELECT o.profile = 'bars' AND "
 		"o.chats_admin_id = m.person_id FROM orgs o WHERE o.id = c.org_id) AS chats_admin FROM chat_members m JOIN chats c ON c.id = m.chat_id "
 		"JOIN persons p ON p.id = m.person_id WHERE c.org_id = ?1 AND m.chat_id = ?2 "
-		"AND (?3 OR " CSTORE_MEMBER_SQL ") ORDER BY p.surname, p.first_name, p.id",
+		"AND (?3 OR " CSTORE_MEMBER_SQL ") ORDER BY fold(p.surname), fold(p.first_name), p.id",
 		args, 3, out);
 	if (rc != PARTA_OK)
 		return rc;

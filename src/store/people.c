@@ -24,7 +24,7 @@
 	"ON ge.student_id = g.student_id WHERE g.parent_id = p.id AND ge.class_id = ?6) OR "     \
 	"EXISTS (SELECT 1 FROM classes hc WHERE hc.id = ?6 AND hc.homeroom_id = p.id) OR "       \
 	"EXISTS (SELECT 1 FROM loads l WHERE l.class_id = ?6 AND l.teacher_id = p.id)) "
-#define PEOPLE_ORDER "ORDER BY p.surname, p.first_name, p.patronymic, p.id "
+#define PEOPLE_ORDER "ORDER BY fold(p.surname), fold(p.first_name), fold(p.patronymic), p.id "
 
 static void people_bind_text(sqlite3_stmt *st, int i, const char *text)
 {
@@ -144,7 +144,7 @@ int people_named(struct db *db, int64_t org, json_t *ids, json_t **rows)
 		    "EXISTS (SELECT 1 FROM enrolments e WHERE e.student_id = p.id) THEN 'student' "
 		    "WHEN " PEOPLE_IS_PARENT " THEN 'parent' ELSE '' END AS role, p.linked = 0 AS "
 		    "pending FROM persons p WHERE p.org_id = ?1 AND p.id IN (SELECT value FROM "
-		    "json_each(?2)) ORDER BY p.surname, p.first_name, p.patronymic, p.id");
+		    "json_each(?2)) ORDER BY fold(p.surname), fold(p.first_name), fold(p.patronymic), p.id");
 	if (st == NULL) {
 		free(list);
 		return PARTA_EIO;
