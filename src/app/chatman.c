@@ -327,8 +327,12 @@ static int chatman_proposal(struct app *app, const struct chatman_actor *a,
 	return rc;
 }
 
-static int chatman_check_new(const struct chatman_new *n, char *why, size_t whylen)
+/* The request is whole and the actor may make some chat of its kind. */
+static int chatman_check_new(const struct chatman_actor *a, const struct chatman_new *n,
+			     char *why, size_t whylen)
 {
+	if (!chatperm_create_kind(&a->perm, n->kind))
+		return PARTA_EFORBIDDEN;
 	if (n->kind == CHAT_SUBJECT && n->load_id == 0 && (n->class_id == 0 || n->subject_id == 0)) {
 		CHATMAN_WHY("Для предметного чата укажите класс и предмет (class_id, subject_id) "
 			    "или нагрузку (load_id)");
@@ -374,11 +378,9 @@ int chatman_propose(struct app *app, const struct chatman_actor *a, const struct
 		    json_t **out, char *why, size_t whylen)
 {
 	*out = NULL;
-	int rc = chatman_check_new(n, why, whylen);
+	int rc = chatman_check_new(a, n, why, whylen);
 	if (rc != PARTA_OK)
 		return rc;
-	if (!chatperm_create_kind(&a->perm, n->kind))
-		return PARTA_EFORBIDDEN;
 	struct chatman_wanted w = {0};
 	char name[CHATRULE_NAME_MAX + 1];
 	rc = chatman_proposal(app, a, n, &w, name, sizeof name);
@@ -522,11 +524,9 @@ int chatman_create(struct app *app, const struct chatman_actor *a, const struct 
 		   json_t **out, char *why, size_t whylen)
 {
 	*out = NULL;
-	int rc = chatman_check_new(n, why, whylen);
+	int rc = chatman_check_new(a, n, why, whylen);
 	if (rc != PARTA_OK)
 		return rc;
-	if (!chatperm_create_kind(&a->perm, n->kind))
-		return PARTA_EFORBIDDEN;
 	struct chatman_wanted proposed = {0}, given = {0};
 	char name[CHATRULE_NAME_MAX + 1];
 	rc = chatman_proposal(app, a, n, &proposed, name, sizeof name);

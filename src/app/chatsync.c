@@ -268,6 +268,10 @@ int chatsync_by_hand_tx(struct app *app, int64_t org, int64_t chat, int64_t pers
 		return rc;
 	if (archived)
 		return PARTA_ECONFLICT;
+	/* A present member stays as they are: marking a rule member as added by hand would keep
+	 * them after they leave the class. */
+	if (op == CHATSYNC_ADD && chatm_member(before))
+		return PARTA_OK;
 	if ((op == CHATSYNC_ADD || op == CHATSYNC_GRANT) &&
 	    (rc = rstore_owned(app->db, org, RSTORE_PERSON, person)) != PARTA_OK)
 		return rc;

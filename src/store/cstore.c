@@ -470,20 +470,12 @@ int cstore_list(struct db *db, int64_t org, json_t **out)
 	"WHEN 'class' THEN 1 WHEN 'parents' THEN 2 WHEN 'subject' THEN 3 ELSE 4 END ELSE 0 END, " \
 	"CASE WHEN ?7 = 2 THEN fold(c.name) END DESC, fold(c.name), c.id "
 
-static void cstore_bind_text(sqlite3_stmt *st, int i, const char *text)
-{
-	if (text != NULL)
-		sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 static void cstore_page_bind(sqlite3_stmt *st, int64_t org, const struct cstore_page_filter *f)
 {
 	sqlite3_bind_int64(st, 1, org);
-	cstore_bind_text(st, 2, f->kind);
-	cstore_bind_text(st, 3, f->name);
-	cstore_bind_text(st, 4, f->surname);
+	db_bind_text_or_null(st, 2, f->kind);
+	db_bind_text_or_null(st, 3, f->name);
+	db_bind_text_or_null(st, 4, f->surname);
 	sqlite3_bind_int(st, 5, f->all);
 	sqlite3_bind_int64(st, 6, f->viewer);
 	sqlite3_bind_int(st, 7, (int)f->sort);

@@ -285,6 +285,14 @@ int db_integrity_check(struct db *db)
 	return ok ? PARTA_OK : PARTA_EIO;
 }
 
+void db_bind_text_or_null(sqlite3_stmt *st, int i, const char *text)
+{
+	if (text != NULL)
+		sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 sqlite3 *db_handle(struct db *db) { return db->conn; }
 
 const char *db_errmsg(struct db *db) { return sqlite3_errmsg(db->conn); }

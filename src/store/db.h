@@ -61,6 +61,8 @@ int db_rows_json(struct db *db, const char *sql, const int64_t *args, size_t nar
 int db_step_done(sqlite3_stmt *st);
 /* The same for a statement the caller prepared and bound (it is reset afterwards). */
 int db_step_json(sqlite3_stmt *st, json_t **out);
+/* Binds text (copied), or NULL when `text` is NULL. */
+void db_bind_text_or_null(sqlite3_stmt *st, int i, const char *text);
 /* Replaces, in each row, a column holding JSON text (json_group_array) by its value. */
 void db_parse_json_column(json_t *rows, const char *column);
 

@@ -26,21 +26,13 @@
 	"id = ?6 UNION ALL SELECT teacher_id FROM loads WHERE class_id = ?6)) "
 #define PEOPLE_ORDER "ORDER BY fold(p.surname || ' ' || p.first_name || ' ' || p.patronymic), p.id "
 
-static void people_bind_text(sqlite3_stmt *st, int i, const char *text)
-{
-	if (text != NULL)
-		sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 static void people_bind(sqlite3_stmt *st, int64_t org, const struct people_filter *f)
 {
 	sqlite3_bind_int64(st, 1, org);
 	sqlite3_bind_int(st, 2, (int)(f->roles ? f->roles : PEOPLE_ALL));
-	people_bind_text(st, 3, f->surname);
-	people_bind_text(st, 4, f->q);
-	people_bind_text(st, 5, f->gender);
+	db_bind_text_or_null(st, 3, f->surname);
+	db_bind_text_or_null(st, 4, f->q);
+	db_bind_text_or_null(st, 5, f->gender);
 	sqlite3_bind_int64(st, 6, f->class_id);
 	sqlite3_bind_int64(st, 7, f->chat);
 }

@@ -140,6 +140,8 @@ test('«Добавить новый чат»: proposal, a chat by hand, a defaul
   // Boris, a rule member left out, is excluded by hand: not re-added by an unrelated order.
   const rows = Object.fromEntries((await ok(call('GET', `${base}/chats/${again.chat.id}?all=1`, undefined, s.homeroom))).members.map((m) => [m.person_id, m]));
   assert.deepEqual([rows[ids.boris].member, rows[ids.boris].origin, rows[ids.student].origin, rows[ids.homeroom].admin], [false, 'excluded', 'rule', true]);
+  // The rule members chosen stay rule members only (not "by hand"): they leave with the roster.
+  assert.deepEqual([rows[ids.student].flags, rows[ids.homeroom].flags], [1, 3]);
   const bad = [
     [{ kind: 'class' }, 422], [{ kind: 'subject', class_id: ids.c10a }, 422], [{ kind: 'room' }, 422],
     [{ kind: 'other', name: '' }, 422], [{ kind: 'other', name: '   ' }, 422], [{ kind: 'other', name: 'x'.repeat(201) }, 422],
