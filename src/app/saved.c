@@ -39,11 +39,12 @@ static int saved_make(struct app *app, int64_t profile, int64_t message, const c
 		      int64_t *id, bool *created, char *why, size_t whylen)
 {
 	int64_t count = 0;
-	int rc = message != 0 ? saved_visible(app, profile, message, why, whylen) : PARTA_OK;
-	if (rc == PARTA_OK && message != 0) {
+	int rc = PARTA_OK;
+	if (message != 0) { /* saved before: that copy, even once the original is deleted */
 		rc = sstore_find_origin(app->db, profile, message, id);
 		if (rc != PARTA_ENOTFOUND)
 			return rc;
+		rc = saved_visible(app, profile, message, why, whylen);
 	}
 	if (rc == PARTA_OK)
 		rc = sstore_count(app->db, profile, &count);
