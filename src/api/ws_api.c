@@ -157,7 +157,7 @@ static void api_ws_moderate(struct ws_conn *conn, json_t *msg, const char *type)
 }
 
 /* One logged event as the live one it was: a change of the message (with who confirmed), or
- * a pin. */
+ * a pin; NULL for none (api_ws_send_json sends nothing then). */
 static json_t *api_ws_replayed(int64_t chat, json_t *e)
 {
 	static const char *const kinds[] = {"message", "edit", "delete", "reaction", "confirm"};
@@ -171,12 +171,14 @@ static json_t *api_ws_replayed(int64_t chat, json_t *e)
 				 (json_int_t)chat, "seq", seq, "message_id",
 				 json_object_get(message, "id"), "pinned", strcmp(kind, "pin") == 0,
 				 "message", message);
-	size_t k = 0;
-	while (kind != NULL && k < 4 && strcmp(kind, kinds[k]) != 0)
+	size_t k = 0, n = sizeof kinds / sizeof kinds[0];
+	while (kind != NULL && k < n && strcmp(kind, kinds[k]) != 0)
 		k++;
+	if (kind == NULL || k == n)
+		return NULL; /* a kind this server does not know: nothing to replay */
 	json_t *ev = json_pack("{s:s,s:I,s:I,s:O}", "type", types[k], "chat_id", (json_int_t)chat,
 			       "seq", seq, "message", message);
-	if (ev != NULL && k == 4)
+	if (ev != NULL && strcmp(kinds[k], "confirm") == 0)
 		json_object_set(ev, "profile_id", json_object_get(e, "profile_id"));
 	return ev;
 }
