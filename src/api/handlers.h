@@ -114,6 +114,10 @@ int api_msg_draft_get(struct srv *srv, struct http_req *req, const struct auth_c
 int api_msg_draft_put(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_msg_important_put(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_msg_important(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_saved_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_saved_add(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_saved_get(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_saved_delete(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_load_chat(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 
 #endif

@@ -221,9 +221,10 @@ int api_msg_history(struct srv *srv, struct http_req *req, const struct auth_ctx
 	long l = limit[0] ? strtol(limit, &end, 10) : 50;
 	bad = bad || (limit[0] && (end == NULL || *end != '\0'));
 	json_t *messages = NULL;
+	int64_t others_read = 0;
 	int rc = bad ? PARTA_EVALIDATION
 		     : msg_history(srv_app(srv), who->session.profile_id, api_param_id(req, "chat"),
-				   b, (int)l, &messages);
+				   b, (int)l, &messages, &others_read);
 	if (rc == PARTA_EVALIDATION) {
 		http_error(&req->resp, rc, "validation", "before: номер сообщения; limit: 1–200");
 		return API_DONE;
@@ -236,13 +237,14 @@ int api_msg_history(struct srv *srv, struct http_req *req, const struct auth_ctx
 		http_error(&req->resp, rc, "internal", "Внутренняя ошибка сервера");
 		return API_DONE;
 	}
-	http_json(&req->resp, 200, json_pack("{s:o}", "messages", messages));
+	http_json(&req->resp, 200,
+		  json_pack("{s:o,s:I}", "messages", messages, "others_read", (json_int_t)others_read));
 	return API_DONE;
 }
 
 int api_msg_readers(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
 {
-	json_t *readers;
+	json_t *readers = NULL;
 	int rc = msg_readers(srv_app(srv), who->session.profile_id, api_param_id(req, "message"),
 			     &readers);
 	if (rc == PARTA_ENOTFOUND) {
@@ -253,7 +255,7 @@ int api_msg_readers(struct srv *srv, struct http_req *req, const struct auth_ctx
 		http_error(&req->resp, rc, "internal", "Внутренняя ошибка сервера");
 		return API_DONE;
 	}
-	http_json(&req->resp, 200, json_pack("{s:o}", "readers", readers));
+	http_json(&req->resp, 200, readers);
 	return API_DONE;
 }
 
@@ -278,7 +280,11 @@ int api_msg_members(struct srv *srv, struct http_req *req, const struct auth_ctx
 	json_t *members = NULL;
 	int rc = msg_members(srv_app(srv), who->session.profile_id, api_param_id(req, "chat"),
 			     &members);
-	return api_msg_answer(req, rc, "members", members);
+	if (rc == PARTA_OK) {
+		http_json(&req->resp, 200, members);
+		return API_DONE;
+	}
+	return api_msg_answer(req, rc, "members", NULL);
 }
 
 int api_msg_search(struct srv *srv, struct http_req *req, const struct auth_ctx *who)

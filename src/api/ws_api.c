@@ -92,7 +92,7 @@ void api_ws_close(struct ws_conn *conn)
 	msg_queue_forget(srv_app(ws_srv(conn)), conn);
 }
 
-/* edit / delete / react: the answer to the sender carries its client id. */
+/* edit / delete / react / confirm: the answer to the sender carries its client id. */
 static void api_ws_change(struct ws_conn *conn, json_t *msg, const char *type)
 {
 	struct app *app = srv_app(ws_srv(conn));
@@ -104,6 +104,9 @@ static void api_ws_change(struct ws_conn *conn, json_t *msg, const char *type)
 			       json_integer_value(json_object_get(msg, "message_id")),
 			       json_string_value(json_object_get(msg, "emoji")),
 			       !json_is_false(json_object_get(msg, "on")), &res);
+	else if (strcmp(type, "confirm") == 0)
+		rc = msg_confirm(app, ws_profile(conn),
+				 json_integer_value(json_object_get(msg, "message_id")), &res);
 	else if (strcmp(type, "edit") == 0)
 		rc = msg_edit(app, ws_profile(conn),
 			      json_integer_value(json_object_get(msg, "message_id")),
@@ -153,13 +156,37 @@ static void api_ws_moderate(struct ws_conn *conn, json_t *msg, const char *type)
 						 why[0] ? why : "Чат не найден"));
 }
 
+/* One logged event as the live one it was: a change of the message (with who confirmed), or
+ * a pin; NULL for none (api_ws_send_json sends nothing then). */
+static json_t *api_ws_replayed(int64_t chat, json_t *e)
+{
+	static const char *const kinds[] = {"message", "edit", "delete", "reaction", "confirm"};
+	static const char *const types[] = {"message", "message.edited", "message.deleted",
+					    "message.reacted", "message.confirmed"};
+	const char *kind = json_string_value(json_object_get(e, "kind"));
+	json_int_t seq = json_integer_value(json_object_get(e, "seq"));
+	json_t *message = json_object_get(e, "message");
+	if (kind != NULL && (strcmp(kind, "pin") == 0 || strcmp(kind, "unpin") == 0))
+		return json_pack("{s:s,s:I,s:I,s:O,s:b,s:O}", "type", "message.pinned", "chat_id",
+				 (json_int_t)chat, "seq", seq, "message_id",
+				 json_object_get(message, "id"), "pinned", strcmp(kind, "pin") == 0,
+				 "message", message);
+	size_t k = 0, n = sizeof kinds / sizeof kinds[0];
+	while (kind != NULL && k < n && strcmp(kind, kinds[k]) != 0)
+		k++;
+	if (kind == NULL || k == n)
+		return NULL; /* a kind this server does not know: nothing to replay */
+	json_t *ev = json_pack("{s:s,s:I,s:I,s:O}", "type", types[k], "chat_id", (json_int_t)chat,
+			       "seq", seq, "message", message);
+	if (ev != NULL && strcmp(kinds[k], "confirm") == 0)
+		json_object_set(ev, "profile_id", json_object_get(e, "profile_id"));
+	return ev;
+}
+
 /* resume: {"chats":{"<chat id>": last seq seen}} → what was missed, in order, then
  * {"type":"resumed"}. */
 static void api_ws_resume(struct ws_conn *conn, json_t *msg)
 {
-	static const char *const kinds[] = {"message", "edit", "delete", "reaction"};
-	static const char *const types[] = {"message", "message.edited", "message.deleted",
-					    "message.reacted"};
 	struct app *app = srv_app(ws_srv(conn));
 	const char *key;
 	json_t *v;
@@ -174,15 +201,8 @@ static void api_ws_resume(struct ws_conn *conn, json_t *msg)
 			json_t *e;
 			json_array_foreach(events, i, e)
 			{
-				const char *kind = json_string_value(json_object_get(e, "kind"));
-				int k = 0;
-				while (k < 3 && strcmp(kind, kinds[k]) != 0)
-					k++;
 				after = json_integer_value(json_object_get(e, "seq"));
-				api_ws_send_json(conn, json_pack("{s:s,s:I,s:I,s:O}", "type", types[k],
-								 "chat_id", (json_int_t)chat, "seq",
-								 (json_int_t)after, "message",
-								 json_object_get(e, "message")));
+				api_ws_send_json(conn, api_ws_replayed(chat, e));
 			}
 			json_decref(events);
 			if (n < 500)
@@ -236,12 +256,14 @@ void api_ws_message(struct ws_conn *conn, const char *text, size_t len)
 				   json_integer_value(json_object_get(msg, "chat_id")),
 				   json_string_value(json_object_get(msg, "client_id")),
 				   json_string_value(json_object_get(msg, "text")),
-				   json_integer_value(json_object_get(msg, "reply_to"))) != PARTA_OK)
+				   json_integer_value(json_object_get(msg, "reply_to")),
+				   json_is_true(json_object_get(msg, "confirm"))) != PARTA_OK)
 			api_ws_error(conn, "internal", "Внутренняя ошибка сервера");
 	} else if (type != NULL && ws_profile(conn) != 0 &&
 		   (strcmp(type, "edit") == 0 || strcmp(type, "delete") == 0)) {
 		api_ws_change(conn, msg, type);
-	} else if (type != NULL && ws_profile(conn) != 0 && strcmp(type, "react") == 0) {
+	} else if (type != NULL && ws_profile(conn) != 0 &&
+		   (strcmp(type, "react") == 0 || strcmp(type, "confirm") == 0)) {
 		api_ws_change(conn, msg, type);
 	} else if (type != NULL && ws_profile(conn) != 0 &&
 		   (strcmp(type, "forward") == 0 || strcmp(type, "mute") == 0 ||

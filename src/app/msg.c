@@ -11,6 +11,7 @@
 #include "../core/vec.h"
 #include "../store/cstore.h"
 #include "../store/mstore.h"
+#include "msg_int.h"
 
 void msg_result_free(struct msg_result *r)
 {
@@ -18,9 +19,8 @@ void msg_result_free(struct msg_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* The profile's seat in a chat it is a member of; a non-member is told "not found". */
-static int msg_seat(struct app *app, int64_t profile, int64_t chat, bool writing,
-		    struct mstore_seat *seat, struct msg_result *out)
+int msg__seat(struct app *app, int64_t profile, int64_t chat, bool writing,
+	      struct mstore_seat *seat, struct msg_result *out)
 {
 	int rc = mstore_seat(app->db, chat, profile, seat);
 	if (rc == PARTA_OK && !chatm_member(seat->flags))
@@ -35,8 +35,7 @@ static int msg_seat(struct app *app, int64_t profile, int64_t chat, bool writing
 	return rc;
 }
 
-/* Sends an event to the chat's members (after a commit, or for a passing event). */
-static void msg_tell(struct app *app, int64_t chat, int64_t except, json_t *ev)
+void msg__tell(struct app *app, int64_t chat, int64_t except, json_t *ev)
 {
 	json_t *recipients;
 	char *text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
@@ -56,19 +55,19 @@ static void msg_tell(struct app *app, int64_t chat, int64_t except, json_t *ev)
 	json_decref(ev);
 }
 
-/* A change of a message, to every member's messenger connections (after the commit). */
-static void msg_publish(struct app *app, int64_t chat, const char *type, int64_t seq,
-			json_t *message)
+/* A change of a message, to every member's messenger connections (after the commit); a
+ * confirmation names who confirmed. */
+static void msg_publish(struct app *app, int64_t chat, const char *type,
+			const struct msg_result *r)
 {
-	msg_tell(app, chat, 0,
-		 json_pack("{s:s,s:I,s:I,s:O}", "type", type, "chat_id", (json_int_t)chat, "seq",
-			   (json_int_t)seq, "message", message));
+	json_t *ev = json_pack("{s:s,s:I,s:I,s:O}", "type", type, "chat_id", (json_int_t)chat,
+			       "seq", (json_int_t)r->seq, "message", r->message);
+	if (ev != NULL && r->by != 0)
+		json_object_set_new(ev, "profile_id", json_integer(r->by));
+	msg__tell(app, chat, 0, ev);
 }
 
-/* Runs fn in a transaction; on success the message is published as `type`. */
-static int msg_run(struct app *app, int (*fn)(struct app *, void *, int64_t *chat,
-					     struct msg_result *),
-		   void *arg, const char *type, struct msg_result *out)
+int msg__run(struct app *app, msg__tx fn, void *arg, const char *type, struct msg_result *out)
 {
 	memset(out, 0, sizeof *out);
 	int64_t chat = 0;
@@ -78,21 +77,21 @@ static int msg_run(struct app *app, int (*fn)(struct app *, void *, int64_t *cha
 	rc = fn(app, arg, &chat, out);
 	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
 	if (rc == PARTA_OK && out->seq != 0)
-		msg_publish(app, chat, type, out->seq, out->message);
+		msg_publish(app, chat, type, out);
 	return rc;
 }
 
-/* An event about an existing message: the chat's next sequence number, logged. */
-static int msg_event(struct app *app, int64_t chat, const char *kind, int64_t message,
-		     int64_t now, int64_t *seq)
+int msg__event(struct app *app, int64_t chat, const char *kind, int64_t message, int64_t by,
+	       int64_t now, int64_t *seq)
 {
 	int rc = mstore_next_seq(app->db, chat, seq);
-	return rc == PARTA_OK ? mstore_log(app->db, chat, *seq, kind, message, now) : rc;
+	return rc == PARTA_OK ? mstore_log(app->db, chat, *seq, kind, message, by, now) : rc;
 }
 
 struct msg_send_arg {
 	int64_t profile, chat, reply_to, forwarded_from;
 	const char *client_id, *text;
+	bool confirm; /* a read confirmation asked for */
 };
 
 /* A muted member (or everyone, admins aside) may not write; the reason says until when. */
@@ -138,7 +137,7 @@ static int msg_send_tx(struct app *app, void *arg, int64_t *chat, struct msg_res
 	if (rc != PARTA_ENOTFOUND)
 		return rc;
 	struct mstore_seat seat;
-	if ((rc = msg_seat(app, a->profile, a->chat, true, &seat, out)) != PARTA_OK)
+	if ((rc = msg__seat(app, a->profile, a->chat, true, &seat, out)) != PARTA_OK)
 		return rc;
 	if ((rc = msg_check_mute(app, a->chat, &seat, out)) != PARTA_OK)
 		return rc;
@@ -159,9 +158,9 @@ static int msg_send_tx(struct app *app, void *arg, int64_t *chat, struct msg_res
 	rc = mstore_next_seq(app->db, a->chat, &seq);
 	if (rc == PARTA_OK)
 		rc = mstore_insert(app->db, a->chat, seq, seat.person, a->profile, a->client_id,
-				   a->text, a->reply_to, a->forwarded_from, now, &id);
+				   a->text, a->reply_to, a->forwarded_from, a->confirm, now, &id);
 	if (rc == PARTA_OK)
-		rc = mstore_log(app->db, a->chat, seq, "message", id, now);
+		rc = mstore_log(app->db, a->chat, seq, "message", id, 0, now);
 	if (rc == PARTA_OK)
 		rc = mstore_message(app->db, id, &out->message);
 	if (rc == PARTA_OK)
@@ -203,7 +202,7 @@ static int msg_react_tx(struct app *app, void *arg, int64_t *chat, struct msg_re
 	bool deleted = json_is_true(json_object_get(m, "deleted"));
 	json_decref(m);
 	struct mstore_seat seat;
-	if ((rc = msg_seat(app, a->profile, *chat, true, &seat, out)) != PARTA_OK) {
+	if ((rc = msg__seat(app, a->profile, *chat, true, &seat, out)) != PARTA_OK) {
 		if (rc == PARTA_ENOTFOUND)
 			snprintf(out->why, sizeof out->why, "Сообщение не найдено");
 		return rc;
@@ -215,7 +214,7 @@ static int msg_react_tx(struct app *app, void *arg, int64_t *chat, struct msg_re
 	bool changed;
 	rc = mstore_react(app->db, a->message, a->profile, a->emoji, a->on, &changed);
 	if (rc == PARTA_OK && changed)
-		rc = msg_event(app, *chat, "reaction", a->message, app_now(app), &out->seq);
+		rc = msg__event(app, *chat, "reaction", a->message, 0, app_now(app), &out->seq);
 	if (rc == PARTA_OK)
 		rc = mstore_message(app->db, a->message, &out->message);
 	return rc;
@@ -225,7 +224,7 @@ int msg_react(struct app *app, int64_t profile, int64_t message, const char *emo
 	      struct msg_result *out)
 {
 	struct msg_react_arg a = {profile, message, emoji, on};
-	return msg_run(app, msg_react_tx, &a, "message.reacted", out);
+	return msg__run(app, msg_react_tx, &a, "message.reacted", out);
 }
 
 int msg_read(struct app *app, int64_t profile, int64_t chat, int64_t seq)
@@ -236,7 +235,7 @@ int msg_read(struct app *app, int64_t profile, int64_t chat, int64_t seq)
 	int rc = db_begin(app->db);
 	if (rc != PARTA_OK)
 		return rc;
-	rc = msg_seat(app, profile, chat, false, &seat, NULL);
+	rc = msg__seat(app, profile, chat, false, &seat, NULL);
 	if (rc == PARTA_OK)
 		rc = mstore_last_seq(app->db, chat, &last);
 	if (rc == PARTA_OK && (seq < 1 || seq > last))
@@ -246,25 +245,11 @@ int msg_read(struct app *app, int64_t profile, int64_t chat, int64_t seq)
 	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
 	/* The members learn how far this reader got («кто прочитал»). */
 	if (rc == PARTA_OK && moved)
-		msg_tell(app, chat, 0,
+		msg__tell(app, chat, 0,
 			 json_pack("{s:s,s:I,s:I,s:I}", "type", "chat.read", "chat_id",
 				   (json_int_t)chat, "profile_id", (json_int_t)profile, "seq",
 				   (json_int_t)seq));
 	return rc;
-}
-
-int msg_readers(struct app *app, int64_t profile, int64_t message, json_t **out)
-{
-	json_t *m;
-	int rc = mstore_message(app->db, message, &m);
-	if (rc != PARTA_OK)
-		return rc;
-	int64_t chat = json_integer_value(json_object_get(m, "chat_id"));
-	json_decref(m);
-	struct mstore_seat seat;
-	if ((rc = msg_seat(app, profile, chat, false, &seat, NULL)) != PARTA_OK)
-		return rc;
-	return mstore_readers(app->db, message, out);
 }
 
 static int msg_change_tx(struct app *app, void *arg, int64_t *chat, struct msg_result *out)
@@ -283,7 +268,7 @@ static int msg_change_tx(struct app *app, void *arg, int64_t *chat, struct msg_r
 	bool same = a->text != NULL && strcmp(a->text, json_string_value(json_object_get(m, "text"))) == 0;
 	json_decref(m);
 	struct mstore_seat seat;
-	if ((rc = msg_seat(app, a->profile, *chat, true, &seat, out)) != PARTA_OK) {
+	if ((rc = msg__seat(app, a->profile, *chat, true, &seat, out)) != PARTA_OK) {
 		if (rc == PARTA_ENOTFOUND)
 			snprintf(out->why, sizeof out->why, "Сообщение не найдено");
 		return rc;
@@ -307,8 +292,8 @@ static int msg_change_tx(struct app *app, void *arg, int64_t *chat, struct msg_r
 		rc = a->text ? mstore_edit(app->db, a->message, a->text, now)
 			     : mstore_delete(app->db, a->message, now);
 		if (rc == PARTA_OK)
-			rc = msg_event(app, *chat, a->text ? "edit" : "delete", a->message, now,
-				       &out->seq);
+			rc = msg__event(app, *chat, a->text ? "edit" : "delete", a->message, 0, now,
+					&out->seq);
 	}
 	if (rc == PARTA_OK)
 		rc = mstore_message(app->db, a->message, &out->message);
@@ -324,32 +309,35 @@ int msg_edit(struct app *app, int64_t profile, int64_t message, const char *text
 		return PARTA_EVALIDATION;
 	}
 	struct msg_change_arg a = {profile, message, text};
-	return msg_run(app, msg_change_tx, &a, "message.edited", out);
+	return msg__run(app, msg_change_tx, &a, "message.edited", out);
 }
 
 int msg_delete(struct app *app, int64_t profile, int64_t message, struct msg_result *out)
 {
 	struct msg_change_arg a = {profile, message, NULL};
-	return msg_run(app, msg_change_tx, &a, "message.deleted", out);
+	return msg__run(app, msg_change_tx, &a, "message.deleted", out);
 }
 
 int msg_history(struct app *app, int64_t profile, int64_t chat, int64_t before, int limit,
-		json_t **out)
+		json_t **out, int64_t *others_read)
 {
 	struct mstore_seat seat;
-	int rc = msg_seat(app, profile, chat, false, &seat, NULL);
+	*out = NULL;
+	*others_read = 0;
+	int rc = msg__seat(app, profile, chat, false, &seat, NULL);
 	if (rc != PARTA_OK)
 		return rc;
 	if (limit < 1 || limit > 200 || before < 0)
 		return PARTA_EVALIDATION;
-	return mstore_history(app->db, chat, before, limit, out);
+	rc = mstore_others_read(app->db, chat, profile, others_read);
+	return rc == PARTA_OK ? mstore_history(app->db, chat, before, limit, out) : rc;
 }
 
 int msg_events(struct app *app, int64_t profile, int64_t chat, int64_t after, int limit,
 	       json_t **out)
 {
 	struct mstore_seat seat;
-	int rc = msg_seat(app, profile, chat, false, &seat, NULL);
+	int rc = msg__seat(app, profile, chat, false, &seat, NULL);
 	if (rc != PARTA_OK)
 		return rc;
 	if (limit < 1 || limit > 1000 || after < 0)
@@ -372,7 +360,7 @@ int msg_forward(struct app *app, int64_t profile, int64_t message, const int64_t
 	struct mstore_seat seat;
 	if (rc == PARTA_OK &&
 	    (json_is_true(json_object_get(orig, "deleted")) ||
-	     msg_seat(app, profile, json_integer_value(json_object_get(orig, "chat_id")), false,
+	     msg__seat(app, profile, json_integer_value(json_object_get(orig, "chat_id")), false,
 		      &seat, NULL) != PARTA_OK))
 		rc = PARTA_ENOTFOUND;
 	if (rc != PARTA_OK) {
@@ -387,9 +375,9 @@ int msg_forward(struct app *app, int64_t profile, int64_t message, const int64_t
 		char id[MSG_CLIENT_ID_MAX + 1];
 		snprintf(id, sizeof id, "%s-%zu", client_id, i);
 		struct msg_send_arg a = {profile, chats[i], 0, message, id,
-					 json_string_value(json_object_get(orig, "text"))};
+					 json_string_value(json_object_get(orig, "text")), false};
 		struct msg_result res;
-		rc = msg_run(app, msg_send_tx, &a, "message", &res);
+		rc = msg__run(app, msg_send_tx, &a, "message", &res);
 		if (rc == PARTA_OK && res.seq == 0)
 			res.seq = json_integer_value(json_object_get(res.message, "seq"));
 		json_array_append_new(*acks, rc == PARTA_OK
@@ -403,178 +391,8 @@ int msg_forward(struct app *app, int64_t profile, int64_t message, const int64_t
 	return PARTA_OK;
 }
 
-int msg_mute(struct app *app, int64_t profile, int64_t chat, int64_t person, int hours,
-	     bool lift, char *why, size_t whylen)
-{
-	struct mstore_seat seat;
-	int64_t until = 0;
-	int rc = db_begin(app->db);
-	if (rc != PARTA_OK)
-		return rc;
-	rc = msg_seat(app, profile, chat, true, &seat, NULL);
-	if (rc == PARTA_OK && !chatm_admin(seat.flags)) {
-		snprintf(why, whylen, "Запрещать писать может только администратор чата");
-		rc = PARTA_EFORBIDDEN;
-	}
-	if (rc == PARTA_OK && !lift && msgrule_mute_until(hours, app_now(app), &until) != PARTA_OK) {
-		snprintf(why, whylen, "hours: 1, 8, 24 или 0 (навсегда)");
-		rc = PARTA_EVALIDATION;
-	}
-	if (rc == PARTA_OK && person != 0 && person == seat.person) {
-		snprintf(why, whylen, "Нельзя запретить писать самому себе");
-		rc = PARTA_EVALIDATION;
-	}
-	if (rc == PARTA_OK)
-		rc = mstore_mute(app->db, chat, person, until);
-	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
-	if (rc == PARTA_OK)
-		msg_tell(app, chat, 0,
-			 json_pack("{s:s,s:I,s:I,s:I}", "type", "chat.muted", "chat_id",
-				   (json_int_t)chat, "person_id", (json_int_t)person, "until",
-				   (json_int_t)until));
-	return rc;
-}
-
-int msg_typing(struct app *app, int64_t profile, int64_t chat)
-{
-	struct mstore_seat seat;
-	int rc = msg_seat(app, profile, chat, true, &seat, NULL);
-	if (rc == PARTA_OK)
-		msg_tell(app, chat, profile,
-			 json_pack("{s:s,s:I,s:I}", "type", "typing", "chat_id", (json_int_t)chat,
-				   "profile_id", (json_int_t)profile));
-	return rc;
-}
-
-/* The message's chat when the profile may read it (PARTA_ENOTFOUND otherwise). */
-static int msg_readable(struct app *app, int64_t profile, int64_t message, int64_t *chat,
-			struct mstore_seat *seat)
-{
-	json_t *m;
-	int rc = mstore_message(app->db, message, &m);
-	if (rc != PARTA_OK)
-		return rc;
-	*chat = json_integer_value(json_object_get(m, "chat_id"));
-	json_decref(m);
-	return msg_seat(app, profile, *chat, false, seat, NULL);
-}
-
-int msg_members(struct app *app, int64_t profile, int64_t chat, json_t **out)
-{
-	struct mstore_seat seat;
-	int rc = msg_seat(app, profile, chat, false, &seat, NULL);
-	return rc == PARTA_OK ? cstore_members(app->db, seat.org, chat, false, out) : rc;
-}
-
-int msg_search(struct app *app, int64_t profile, int64_t chat, const char *q, json_t **out)
-{
-	size_t len = q ? strlen(q) : 0;
-	if (len == 0 || len > 200 || !utf8_valid_text(q, len))
-		return PARTA_EVALIDATION;
-	/* Each word as a quoted prefix: the person's text never becomes FTS5 syntax. */
-	char match[1024];
-	size_t used = 0;
-	for (const char *p = q; *p;) {
-		p += strspn(p, " \t\r\n");
-		size_t n = strcspn(p, " \t\r\n");
-		if (n == 0)
-			break;
-		if (used + n + 5 >= sizeof match)
-			return PARTA_EVALIDATION;
-		if (used > 0)
-			match[used++] = ' ';
-		match[used++] = '"';
-		for (size_t i = 0; i < n; i++) {
-			/* ё and Ё (UTF-8 d1 91, d0 81) are searched as е and Е, as indexed. */
-			if (i + 1 < n && (unsigned char)p[i] == 0xd1 && (unsigned char)p[i + 1] == 0x91) {
-				match[used++] = (char)0xd0;
-				match[used++] = (char)0xb5;
-				i++;
-			} else if (i + 1 < n && (unsigned char)p[i] == 0xd0 &&
-				   (unsigned char)p[i + 1] == 0x81) {
-				match[used++] = (char)0xd0;
-				match[used++] = (char)0x95;
-				i++;
-			} else if (p[i] != '"') {
-				match[used++] = p[i];
-			}
-		}
-		match[used++] = '"';
-		match[used++] = '*';
-		p += n;
-	}
-	match[used] = '\0';
-	if (used == 0)
-		return PARTA_EVALIDATION;
-	struct mstore_seat seat;
-	int rc = msg_seat(app, profile, chat, false, &seat, NULL);
-	return rc == PARTA_OK ? mstore_search(app->db, chat, match, 50, out) : rc;
-}
-
-int msg_pin(struct app *app, int64_t profile, int64_t message, bool on, char *why, size_t whylen)
-{
-	struct mstore_seat seat;
-	int64_t chat = 0;
-	bool changed = false;
-	int rc = db_begin(app->db);
-	if (rc != PARTA_OK)
-		return rc;
-	rc = msg_readable(app, profile, message, &chat, &seat);
-	if (rc == PARTA_OK && !chatm_admin(seat.flags)) {
-		snprintf(why, whylen, "Закреплять сообщения может администратор чата");
-		rc = PARTA_EFORBIDDEN;
-	}
-	if (rc == PARTA_OK && seat.archived)
-		rc = PARTA_ECONFLICT;
-	if (rc == PARTA_OK)
-		rc = mstore_pin(app->db, chat, message, on, app_now(app), &changed);
-	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
-	if (rc == PARTA_OK && changed)
-		msg_tell(app, chat, 0,
-			 json_pack("{s:s,s:I,s:I,s:b}", "type", "message.pinned", "chat_id",
-				   (json_int_t)chat, "message_id", (json_int_t)message, "pinned", on));
-	return rc;
-}
-
-int msg_pins(struct app *app, int64_t profile, int64_t chat, json_t **out)
-{
-	struct mstore_seat seat;
-	int rc = msg_seat(app, profile, chat, false, &seat, NULL);
-	return rc == PARTA_OK ? mstore_pins(app->db, chat, out) : rc;
-}
-
-int msg_mark(struct app *app, int64_t profile, int64_t message, bool on)
-{
-	struct mstore_seat seat;
-	int64_t chat;
-	int rc = msg_readable(app, profile, message, &chat, &seat);
-	return rc == PARTA_OK ? mstore_mark(app->db, profile, message, on) : rc;
-}
-
-int msg_marks(struct app *app, int64_t profile, json_t **out)
-{
-	return mstore_marks(app->db, profile, out);
-}
-
-int msg_draft_put(struct app *app, int64_t profile, int64_t chat, const char *text)
-{
-	size_t len = text ? strlen(text) : 0;
-	if (text == NULL || len > MSG_TEXT_MAX || (len > 0 && !utf8_valid_text(text, len)))
-		return PARTA_EVALIDATION;
-	struct mstore_seat seat;
-	int rc = msg_seat(app, profile, chat, false, &seat, NULL);
-	return rc == PARTA_OK ? mstore_draft_put(app->db, profile, chat, text, app_now(app)) : rc;
-}
-
-int msg_draft(struct app *app, int64_t profile, int64_t chat, json_t **out)
-{
-	struct mstore_seat seat;
-	int rc = msg_seat(app, profile, chat, false, &seat, NULL);
-	return rc == PARTA_OK ? mstore_draft(app->db, profile, chat, out) : rc;
-}
-
 int msg_queue_push(struct app *app, void *owner, int64_t profile, int64_t chat,
-		   const char *client_id, const char *text, int64_t reply_to)
+		   const char *client_id, const char *text, int64_t reply_to, bool confirm)
 {
 	if (vec_reserve((void **)&app->send_queue, &app->capsend_queue, app->nsend_queue + 1,
 			sizeof *app->send_queue) != PARTA_OK)
@@ -585,6 +403,7 @@ int msg_queue_push(struct app *app, void *owner, int64_t profile, int64_t chat,
 	q->profile = profile;
 	q->chat = chat;
 	q->reply_to = reply_to;
+	q->confirm = confirm;
 	q->client_id = client_id ? strdup(client_id) : NULL;
 	q->text = text ? strdup(text) : NULL;
 	if ((client_id && !q->client_id) || (text && !q->text)) {
@@ -622,7 +441,8 @@ void msg_queue_flush(struct app *app, void (*answer)(void *ctx, const struct msg
 	int rc = db_begin(app->db);
 	for (size_t i = 0; i < n; i++) {
 		struct msg_queued *q = &queue[i];
-		struct msg_send_arg a = {q->profile, q->chat, q->reply_to, 0, q->client_id, q->text};
+		struct msg_send_arg a = {q->profile,   q->chat, q->reply_to, 0,
+					 q->client_id, q->text, q->confirm};
 		int64_t chat = 0;
 		if (rc != PARTA_OK || (q->rc = msg_exec(app, "SAVEPOINT send")) != PARTA_OK) {
 			q->rc = PARTA_EIO;
@@ -643,7 +463,7 @@ void msg_queue_flush(struct app *app, void (*answer)(void *ctx, const struct msg
 			msg_result_free(&q->res);
 		}
 		if (q->rc == PARTA_OK && q->res.seq != 0)
-			msg_publish(app, q->chat, "message", q->res.seq, q->res.message);
+			msg_publish(app, q->chat, "message", &q->res);
 		else if (q->rc == PARTA_OK) /* a retried send: its own sequence number */
 			q->res.seq = json_integer_value(json_object_get(q->res.message, "seq"));
 		if (answer != NULL)

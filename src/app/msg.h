@@ -1,5 +1,6 @@
 /* msg.h — chat messages (SPEC §6): send (batched per loop pass, below), edit, delete, react,
- * read, pin, forward, moderation, typing, history, resume, search.
+ * read, forward, history, resume (msg.c); read confirmations, «кто прочитал», pins,
+ * moderation, members, typing, search, «важное», drafts (msgmod.c).
  *
  * Only a member of a chat (through the profile's account in the chat's organisation) reads or
  * writes it; an archived chat is read-only. Every change takes the chat's next sequence
@@ -22,7 +23,8 @@
 
 struct msg_result {
 	json_t *message; /* the message's state; owned */
-	int64_t seq;     /* the event's sequence number in its chat */
+	int64_t seq;     /* the event's sequence number in its chat (0: nothing changed) */
+	int64_t by;      /* a confirmation's profile, published as "profile_id" (else 0) */
 	char why[160];
 };
 void msg_result_free(struct msg_result *r);
@@ -38,8 +40,20 @@ int msg_react(struct app *app, int64_t profile, int64_t message, const char *emo
 /* Moves the profile's read mark in the chat to `seq` (1..the chat's last); the members get
  * {"type":"chat.read","chat_id","profile_id","seq"} when it moved. */
 int msg_read(struct app *app, int64_t profile, int64_t chat, int64_t seq);
-/* «Кто прочитал» a message: [{"profile_id","name"}]. */
+/* «Кто прочитал» a message, for any member of its chat: {"readers":[{"profile_id","name"}],
+ * "reactions":[{"profile_id","name","emoji"}],"confirm": asked for a confirmation,
+ * "confirmed":[{"profile_id","name","at"}],"unconfirmed":[{"profile_id","name"}]} (the
+ * lists of a message that asks for no confirmation are empty), by surname. */
 int msg_readers(struct app *app, int64_t profile, int64_t message, json_t **out);
+/* A message's state when the profile may read it (a member of its chat), else
+ * PARTA_ENOTFOUND; *out is a new reference on success. */
+int msg_get(struct app *app, int64_t profile, int64_t message, json_t **out);
+/* «Подтвердить прочтение»: a member confirms a message of the chat that asks for it (not
+ * their own, not deleted); once per profile — again is answered with the message and seq 0.
+ * The confirmation is an event of the chat: "message.confirmed" with "profile_id", logged
+ * (resume brings it). PARTA_EVALIDATION (why says it), PARTA_ENOTFOUND (no such message or
+ * not a member), PARTA_ECONFLICT (an archived chat). */
+int msg_confirm(struct app *app, int64_t profile, int64_t message, struct msg_result *out);
 
 /* Forwards a message (readable by the profile) to up to 12 chats, each as an ordinary send
  * with the client id "<client_id>-<i>" and forwarded_from; *acks lists per chat
@@ -55,12 +69,15 @@ int msg_mute(struct app *app, int64_t profile, int64_t chat, int64_t person, int
 /* «печатает…»: passed to the chat's other members, not stored. */
 int msg_typing(struct app *app, int64_t profile, int64_t chat);
 
-/* The chat's members by surname, with the verified and pending marks (cstore_members). */
+/* The chat's members by surname, with the verified and pending marks (cstore_members) and
+ * each one's mute ("muted_until": 0, a time, -1 for good), the chat's mute of everyone and
+ * the caller's own seat: {"members":[…],"muted_until","me":{"person_id","admin"}}. */
 int msg_members(struct app *app, int64_t profile, int64_t chat, json_t **out);
 /* Search in a chat: every word of q (1–200 bytes) as a prefix, newest first, up to 50. */
 int msg_search(struct app *app, int64_t profile, int64_t chat, const char *q, json_t **out);
-/* Pins, by the chat's admins: the members get {"type":"message.pinned","chat_id",
- * "message_id","pinned"}; the chat's pins, newest first. */
+/* Pins, by the chat's admins: an event of the chat (logged, so resume brings it); the members
+ * get {"type":"message.pinned","chat_id","seq","message_id","pinned","message"}; the chat's
+ * pins, newest first. */
 int msg_pin(struct app *app, int64_t profile, int64_t message, bool on, char *why, size_t whylen);
 int msg_pins(struct app *app, int64_t profile, int64_t chat, json_t **out);
 /* One's «важное» marks on messages one can read, and the list of them. */
@@ -80,21 +97,24 @@ int msg_draft(struct app *app, int64_t profile, int64_t chat, json_t **out);
 struct msg_queued {
 	void *owner;
 	int64_t profile, chat, reply_to;
+	bool confirm;           /* the sender asks the readers to confirm it */
 	char *client_id, *text; /* owned copies */
 	int rc;
 	struct msg_result res;
 };
 int msg_queue_push(struct app *app, void *owner, int64_t profile, int64_t chat,
-		   const char *client_id, const char *text, int64_t reply_to);
+		   const char *client_id, const char *text, int64_t reply_to, bool confirm);
 void msg_queue_forget(struct app *app, void *owner);
 /* Applies the queued sends and calls `answer` for each (owner NULL when it went away). */
 void msg_queue_flush(struct app *app, void (*answer)(void *ctx, const struct msg_queued *q),
 		     void *ctx);
 
-/* Messages before `before` (0: the newest), newest first (limit 1..200). */
+/* Messages before `before` (0: the newest), newest first (limit 1..200), and how far the
+ * chat's other profiles read (their furthest read mark: ✓✓ on one's own messages). */
 int msg_history(struct app *app, int64_t profile, int64_t chat, int64_t before, int limit,
-		json_t **out);
-/* The chat's events after `after`, in order (limit 1..1000): [{"seq","kind","message"}]. */
+		json_t **out, int64_t *others_read);
+/* The chat's events after `after`, in order (limit 1..1000): [{"seq","kind","profile_id",
+ * "message"}]. */
 int msg_events(struct app *app, int64_t profile, int64_t chat, int64_t after, int limit,
 	       json_t **out);
 

@@ -54,3 +54,34 @@ int msgrule_mute_until(int hours, int64_t now, int64_t *until)
 	*until = now + (int64_t)hours * 3600;
 	return PARTA_OK;
 }
+
+int64_t msgrule_mute_left(int64_t until, int64_t now) { return msgrule_muted(until, now) ? until : 0; }
+
+static int msgrule_refuse(int rc, const char *reason, char *why, size_t whylen)
+{
+	if (why != NULL && whylen > 0)
+		snprintf(why, whylen, "%s", reason);
+	return rc;
+}
+
+int msgrule_may_confirm(bool requested, bool deleted, int64_t sender, int64_t me, char *why,
+			size_t whylen)
+{
+	if (deleted)
+		return msgrule_refuse(PARTA_EVALIDATION, "Сообщение удалено", why, whylen);
+	if (!requested)
+		return msgrule_refuse(PARTA_EVALIDATION, "Это сообщение не просит подтвердить прочтение",
+				      why, whylen);
+	if (sender == me)
+		return msgrule_refuse(PARTA_EVALIDATION, "Своё сообщение подтверждать не нужно", why,
+				      whylen);
+	return PARTA_OK;
+}
+
+int msgrule_saved_room(int64_t count, char *why, size_t whylen)
+{
+	if (count < MSG_SAVED_MAX)
+		return PARTA_OK;
+	return msgrule_refuse(PARTA_ECONFLICT, "В «Избранном» уже 10 000 записей: удалите лишние",
+			      why, whylen);
+}

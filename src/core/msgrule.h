@@ -1,5 +1,5 @@
-/* msgrule.h — the rules of a chat message (SPEC §6): text, the edit window, who may delete.
- * Pure. */
+/* msgrule.h — the rules of a chat message (SPEC §6): text, the edit window, who may delete,
+ * mutes, read confirmations, the size of «Избранное». Pure. */
 #ifndef PARTA_CORE_MSGRULE_H
 #define PARTA_CORE_MSGRULE_H
 
@@ -28,6 +28,23 @@ bool msgrule_may_delete(int64_t sender, int64_t me, bool chat_admin);
 bool msgrule_muted(int64_t until, int64_t now);
 int msgrule_mute_until(int hours, int64_t now, int64_t *until);
 
+/* What is left of a mute at `now`: `until` while it holds (-1: for good), 0 once over. */
+int64_t msgrule_mute_left(int64_t until, int64_t now);
+
 #define MSG_FORWARD_MAX 12 /* chats one message is forwarded to at once */
+
+/* A read confirmation («Подтвердить прочтение»): a member confirms a message that asks for
+ * one, is not deleted and is not their own. PARTA_OK, or PARTA_EVALIDATION with a Russian
+ * reason in why (when not NULL). Confirming twice is not an error here: the store keeps one
+ * confirmation per profile. */
+int msgrule_may_confirm(bool requested, bool deleted, int64_t sender, int64_t me, char *why,
+			size_t whylen);
+
+/* «Избранное»: at most this many entries per profile; a page of the list holds 1..200. */
+#define MSG_SAVED_MAX 10000
+#define MSG_SAVED_PAGE_MAX 200
+/* PARTA_OK when another entry fits beside `count` existing ones; PARTA_ECONFLICT with a
+ * Russian reason otherwise. */
+int msgrule_saved_room(int64_t count, char *why, size_t whylen);
 
 #endif

@@ -370,6 +370,46 @@ const struct migration migrations[] = {
 	 "ALTER TABLE chats ADD COLUMN created_by INTEGER NOT NULL DEFAULT 0;"
 	 "CREATE INDEX guardians_student ON guardians(student_id);"
 	 "CREATE INDEX loads_class ON loads(class_id, teacher_id);"},
+	{18,
+	 /* Messages that ask for a read confirmation and who confirmed them; the event log also
+	  * carries confirmations and pins (with who did it, profile_id), so that a resuming
+	  * client gets them; «Избранное»: a profile's own saved copies of messages and notes,
+	  * each keeping what it was saved from (text, chat, author) — readable after the
+	  * original is deleted or its owner leaves the chat. */
+	 "ALTER TABLE messages ADD COLUMN confirm INTEGER NOT NULL DEFAULT 0;"
+	 "CREATE TABLE message_confirms ("
+	 "  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+	 "  profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,"
+	 "  at INTEGER NOT NULL, PRIMARY KEY (message_id, profile_id)"
+	 ") WITHOUT ROWID;"
+	 "CREATE TABLE chat_log_new ("
+	 "  chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,"
+	 "  seq INTEGER NOT NULL,"
+	 "  kind TEXT NOT NULL CHECK (kind IN ('message', 'edit', 'delete', 'reaction', 'confirm',"
+	 "    'pin', 'unpin')),"
+	 "  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+	 "  at INTEGER NOT NULL, profile_id INTEGER NOT NULL DEFAULT 0,"
+	 "  PRIMARY KEY (chat_id, seq)"
+	 ") WITHOUT ROWID;"
+	 "INSERT INTO chat_log_new(chat_id, seq, kind, message_id, at)"
+	 "  SELECT chat_id, seq, kind, message_id, at FROM chat_log;"
+	 "DROP TABLE chat_log;"
+	 "ALTER TABLE chat_log_new RENAME TO chat_log;"
+	 "CREATE TABLE saved_messages ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,"
+	 "  text TEXT NOT NULL,"
+	 "  origin_message INTEGER REFERENCES messages(id) ON DELETE SET NULL,"
+	 "  origin_chat INTEGER NOT NULL DEFAULT 0,"
+	 "  origin_chat_name TEXT NOT NULL DEFAULT '',"
+	 "  origin_sender TEXT NOT NULL DEFAULT '',"
+	 "  origin_created_at INTEGER NOT NULL DEFAULT 0,"
+	 "  created_at INTEGER NOT NULL"
+	 ");"
+	 "CREATE INDEX saved_messages_profile ON saved_messages(profile_id, id);"
+	 "CREATE UNIQUE INDEX saved_messages_origin ON saved_messages(profile_id, origin_message)"
+	 "  WHERE origin_message IS NOT NULL;"
+	 "CREATE INDEX saved_messages_message ON saved_messages(origin_message);"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

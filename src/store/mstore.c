@@ -60,10 +60,10 @@ int mstore_next_seq(struct db *db, int64_t chat, int64_t *seq)
 }
 
 int mstore_log(struct db *db, int64_t chat, int64_t seq, const char *kind, int64_t message,
-	       int64_t now)
+	       int64_t profile, int64_t now)
 {
-	sqlite3_stmt *st = db_stmt(db, "INSERT INTO chat_log(chat_id, seq, kind, message_id, at) "
-				       "VALUES (?, ?, ?, ?, ?)");
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO chat_log(chat_id, seq, kind, message_id, at, "
+				       "profile_id) VALUES (?, ?, ?, ?, ?, ?)");
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, chat);
@@ -71,17 +71,18 @@ int mstore_log(struct db *db, int64_t chat, int64_t seq, const char *kind, int64
 	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, message);
 	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int64(st, 6, profile);
 	return db_step_done(st);
 }
 
 int mstore_insert(struct db *db, int64_t chat, int64_t seq, int64_t person, int64_t profile,
 		  const char *client_id, const char *text, int64_t reply_to,
-		  int64_t forwarded_from, int64_t now, int64_t *id)
+		  int64_t forwarded_from, bool confirm, int64_t now, int64_t *id)
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO messages(chat_id, seq, sender_person, "
 				       "sender_profile, client_id, text, reply_to, created_at, "
-				       "forwarded_from) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, "
-				       "NULLIF(?, 0))");
+				       "forwarded_from, confirm) VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), "
+				       "?, NULLIF(?, 0), ?)");
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, chat);
@@ -93,6 +94,7 @@ int mstore_insert(struct db *db, int64_t chat, int64_t seq, int64_t person, int6
 	sqlite3_bind_int64(st, 7, reply_to);
 	sqlite3_bind_int64(st, 8, now);
 	sqlite3_bind_int64(st, 9, forwarded_from);
+	sqlite3_bind_int(st, 10, confirm);
 	int rc = db_step_done(st);
 	if (rc != PARTA_OK)
 		return rc;
@@ -123,12 +125,35 @@ int mstore_delete(struct db *db, int64_t id, int64_t now)
 
 #define MSTORE_MESSAGE_COLUMNS                                                                  \
 	"m.id, m.chat_id, m.seq, m.sender_person, m.sender_profile, m.forwarded_from, "         \
+	"(SELECT trim(fp.surname || ' ' || fp.first_name) FROM messages fm JOIN persons fp "     \
+	"ON fp.id = fm.sender_person WHERE fm.id = m.forwarded_from) AS forwarded_sender, "      \
 	"trim(p.surname || ' ' || p.first_name) AS sender_name, m.text, m.reply_to, "            \
 	"m.created_at, m.edited_at, m.deleted_at != 0 AS deleted, (SELECT "                       \
 	"json_group_object(emoji, n) FROM (SELECT emoji, count(*) AS n FROM message_reactions "  \
-	"WHERE message_id = m.id GROUP BY emoji)) AS reactions "
+	"WHERE message_id = m.id GROUP BY emoji)) AS reactions, (SELECT "                         \
+	"json_group_object(emoji, json(ps)) FROM (SELECT emoji, json_group_array(profile_id) "   \
+	"AS ps FROM message_reactions WHERE message_id = m.id GROUP BY emoji)) AS reacted_by, "  \
+	"m.confirm != 0 AS confirm, (SELECT json_group_array(profile_id) FROM (SELECT "          \
+	"profile_id FROM message_confirms WHERE message_id = m.id ORDER BY at, profile_id)) "    \
+	"AS confirmed_by "
 
-/* "deleted" as a boolean, "reactions" as an object {emoji: count}. */
+/* A column holding JSON text replaced by its value, or by `fallback` (a new reference) when
+ * it is not of that type. */
+static void mstore_json_column(json_t *row, const char *key, json_t *fallback)
+{
+	const char *text = json_string_value(json_object_get(row, key));
+	json_t *parsed = text ? json_loads(text, 0, NULL) : NULL;
+	if (parsed != NULL && json_typeof(parsed) == json_typeof(fallback)) {
+		json_object_set_new(row, key, parsed);
+		json_decref(fallback);
+	} else {
+		json_decref(parsed);
+		json_object_set_new(row, key, fallback);
+	}
+}
+
+/* "deleted" and "confirm" as booleans, "reactions" as an object {emoji: count},
+ * "reacted_by" as {emoji: [profile id …]}, "confirmed_by" as [profile id …]. */
 static void mstore_finish(json_t *rows)
 {
 	size_t i;
@@ -137,11 +162,11 @@ static void mstore_finish(json_t *rows)
 	{
 		json_object_set_new(row, "deleted",
 				    json_boolean(json_integer_value(json_object_get(row, "deleted"))));
-		const char *r = json_string_value(json_object_get(row, "reactions"));
-		json_t *parsed = r ? json_loads(r, 0, NULL) : NULL;
-		json_object_set_new(row, "reactions", json_is_object(parsed) ? parsed : json_object());
-		if (parsed != NULL && !json_is_object(parsed))
-			json_decref(parsed);
+		json_object_set_new(row, "confirm",
+				    json_boolean(json_integer_value(json_object_get(row, "confirm"))));
+		mstore_json_column(row, "reactions", json_object());
+		mstore_json_column(row, "reacted_by", json_object());
+		mstore_json_column(row, "confirmed_by", json_array());
 	}
 }
 
@@ -168,7 +193,8 @@ int mstore_events(struct db *db, int64_t chat, int64_t after, int limit, json_t 
 {
 	const int64_t args[] = {chat, after, limit};
 	json_t *rows;
-	int rc = db_rows_json(db, "SELECT l.seq AS event_seq, l.kind, " MSTORE_MESSAGE_COLUMNS
+	int rc = db_rows_json(db, "SELECT l.seq AS event_seq, l.kind, l.profile_id AS "
+				  "event_profile, " MSTORE_MESSAGE_COLUMNS
 				  "FROM chat_log l JOIN messages m ON m.id = l.message_id "
 				  "JOIN persons p ON p.id = m.sender_person WHERE l.chat_id = ?1 "
 				  "AND l.seq > ?2 ORDER BY l.seq LIMIT ?3",
@@ -183,10 +209,12 @@ int mstore_events(struct db *db, int64_t chat, int64_t after, int limit, json_t 
 	{
 		json_t *seq = json_incref(json_object_get(row, "event_seq"));
 		json_t *kind = json_incref(json_object_get(row, "kind"));
+		json_t *who = json_incref(json_object_get(row, "event_profile"));
 		json_object_del(row, "event_seq");
 		json_object_del(row, "kind");
-		json_array_append_new(*out, json_pack("{s:o,s:o,s:O}", "seq", seq, "kind", kind,
-						      "message", row));
+		json_object_del(row, "event_profile");
+		json_array_append_new(*out, json_pack("{s:o,s:o,s:o,s:O}", "seq", seq, "kind", kind,
+						      "profile_id", who, "message", row));
 	}
 	json_decref(rows);
 	return PARTA_OK;
@@ -269,7 +297,7 @@ int mstore_readers(struct db *db, int64_t message, json_t **out)
 				"FROM messages m JOIN chat_reads r ON r.chat_id = m.chat_id "
 				"AND r.read_seq >= m.seq AND r.profile_id != m.sender_profile "
 				"JOIN profiles p ON p.id = r.profile_id WHERE m.id = ? "
-				"ORDER BY p.surname, p.first_name",
+				"ORDER BY fold(p.surname), fold(p.first_name)",
 			    args, 1, out);
 }
 
@@ -417,4 +445,92 @@ int mstore_draft(struct db *db, int64_t profile, int64_t chat, json_t **out)
 				     : json_pack("{s:s,s:i}", "text", "", "updated_at", 0);
 	json_decref(rows);
 	return PARTA_OK;
+}
+
+/* ---- read confirmations, reactions by person, others' read marks, mutes ---- */
+
+int mstore_confirm(struct db *db, int64_t message, int64_t profile, int64_t now, bool *changed)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO message_confirms(message_id, "
+				       "profile_id, at) VALUES (?, ?, ?)");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, message);
+	sqlite3_bind_int64(st, 2, profile);
+	sqlite3_bind_int64(st, 3, now);
+	int rc = db_step_done(st);
+	*changed = rc == PARTA_OK && sqlite3_changes(db_handle(db)) > 0;
+	return rc;
+}
+
+int mstore_confirmed(struct db *db, int64_t message, json_t **out)
+{
+	const int64_t args[] = {message};
+	return db_rows_json(db, "SELECT mc.profile_id, trim(p.surname || ' ' || p.first_name) AS "
+				"name, mc.at FROM message_confirms mc JOIN profiles p ON p.id = "
+				"mc.profile_id WHERE mc.message_id = ? ORDER BY fold(p.surname), "
+				"fold(p.first_name), p.id",
+			    args, 1, out);
+}
+
+int mstore_unconfirmed(struct db *db, int64_t message, json_t **out)
+{
+	/* The chat's recipients (its members whose person is linked), the sender aside. */
+	const int64_t args[] = {message};
+	return db_rows_json(db, "SELECT DISTINCT a.profile_id, trim(pr.surname || ' ' || "
+				"pr.first_name) AS name FROM messages m CROSS JOIN chats c "
+				"CROSS JOIN chat_members cm CROSS JOIN persons p CROSS JOIN accounts a "
+				"CROSS JOIN profiles pr WHERE m.id = ? AND c.id = m.chat_id AND "
+				"cm.chat_id = c.id AND p.id = cm.person_id AND p.linked = 1 AND "
+				"a.person_id = cm.person_id AND a.org_id = c.org_id AND pr.id = "
+				"a.profile_id AND a.profile_id != m.sender_profile AND "
+				CSTORE_MEMBER_SQL " AND NOT EXISTS (SELECT 1 FROM message_confirms mc "
+				"WHERE mc.message_id = m.id AND mc.profile_id = a.profile_id) "
+				"ORDER BY pr.surname, pr.first_name, pr.id",
+			    args, 1, out);
+}
+
+int mstore_reactors(struct db *db, int64_t message, json_t **out)
+{
+	const int64_t args[] = {message};
+	return db_rows_json(db, "SELECT r.profile_id, trim(p.surname || ' ' || p.first_name) AS "
+				"name, r.emoji FROM message_reactions r JOIN profiles p ON p.id = "
+				"r.profile_id WHERE r.message_id = ? ORDER BY fold(p.surname), "
+				"fold(p.first_name), p.id, r.emoji",
+			    args, 1, out);
+}
+
+int mstore_others_read(struct db *db, int64_t chat, int64_t profile, int64_t *seq)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT IFNULL(max(read_seq), 0) FROM chat_reads "
+				       "WHERE chat_id = ? AND profile_id != ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, chat);
+	sqlite3_bind_int64(st, 2, profile);
+	int rc = sqlite3_step(st);
+	*seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? PARTA_OK : PARTA_EIO;
+}
+
+int mstore_chat_mutes(struct db *db, int64_t chat, json_t **out)
+{
+	const int64_t args[] = {chat};
+	return db_rows_json(db, "SELECT person_id, until FROM chat_mutes WHERE chat_id = ?", args,
+			    1, out);
+}
+
+int mstore_member_flags(struct db *db, int64_t chat, int64_t person, unsigned *flags)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT flags FROM chat_members WHERE chat_id = ? AND "
+				       "person_id = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, chat);
+	sqlite3_bind_int64(st, 2, person);
+	int rc = sqlite3_step(st);
+	*flags = rc == SQLITE_ROW ? (unsigned)sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? PARTA_OK : PARTA_EIO;
 }

@@ -27,22 +27,25 @@ int mstore_by_client(struct db *db, int64_t profile, const char *client_id, int6
 
 /* Every event of a chat takes the chat's next sequence number and is logged under it. */
 int mstore_next_seq(struct db *db, int64_t chat, int64_t *seq);
+/* Kinds: message, edit, delete, reaction, confirm, pin, unpin; `profile` is who did it
+ * (the confirming profile; 0 where the message says it). */
 int mstore_log(struct db *db, int64_t chat, int64_t seq, const char *kind, int64_t message,
-	       int64_t now);
+	       int64_t profile, int64_t now);
 int mstore_insert(struct db *db, int64_t chat, int64_t seq, int64_t person, int64_t profile,
 		  const char *client_id, const char *text, int64_t reply_to,
-		  int64_t forwarded_from, int64_t now, int64_t *id);
+		  int64_t forwarded_from, bool confirm, int64_t now, int64_t *id);
 int mstore_edit(struct db *db, int64_t id, const char *text, int64_t now);
 int mstore_delete(struct db *db, int64_t id, int64_t now);
 
 /* A message's state: {"id","chat_id","seq","sender_person","sender_profile","forwarded_from",
- * "sender_name",
- * "text","reply_to","created_at","edited_at","deleted","reactions":{emoji: count}}; a deleted
- * message's text is "". */
+ * "forwarded_sender" (the original's author, null), "sender_name", "text","reply_to",
+ * "created_at","edited_at","deleted","reactions":{emoji: count},"reacted_by":{emoji:
+ * [profile id …]},"confirm" (a read confirmation asked for),"confirmed_by":[profile id …]};
+ * a deleted message's text is "". */
 int mstore_message(struct db *db, int64_t id, json_t **out);
 
 /* Events of a chat after `after` (up to `limit`), in order:
- * [{"seq","kind","message":{…}}]. */
+ * [{"seq","kind","profile_id","message":{…}}] (profile_id: who confirmed, else 0). */
 int mstore_events(struct db *db, int64_t chat, int64_t after, int limit, json_t **out);
 /* Messages of a chat with seq < before (0: the newest), newest first, up to `limit`. */
 int mstore_history(struct db *db, int64_t chat, int64_t before, int limit, json_t **out);
@@ -73,6 +76,21 @@ int mstore_marks(struct db *db, int64_t profile, json_t **out);
 int mstore_draft_put(struct db *db, int64_t profile, int64_t chat, const char *text, int64_t now);
 /* {"text","updated_at"} ("" and 0 when none). */
 int mstore_draft(struct db *db, int64_t profile, int64_t chat, json_t **out);
+
+/* Read confirmations: one per profile (*changed false when it was there already); who
+ * confirmed [{"profile_id","name","at"}] and which recipients of the chat (the sender aside)
+ * did not yet [{"profile_id","name"}], by surname. */
+int mstore_confirm(struct db *db, int64_t message, int64_t profile, int64_t now, bool *changed);
+int mstore_confirmed(struct db *db, int64_t message, json_t **out);
+int mstore_unconfirmed(struct db *db, int64_t message, json_t **out);
+/* Who reacted how: [{"profile_id","name","emoji"}], by surname. */
+int mstore_reactors(struct db *db, int64_t message, json_t **out);
+/* The furthest read mark of the chat's other profiles (0: nobody read anything). */
+int mstore_others_read(struct db *db, int64_t chat, int64_t profile, int64_t *seq);
+/* A person's member flags in a chat (0: no row; core/chatplan.h chatm_member). */
+int mstore_member_flags(struct db *db, int64_t chat, int64_t person, unsigned *flags);
+/* The chat's mutes of members: [{"person_id","until"}] (expired ones included). */
+int mstore_chat_mutes(struct db *db, int64_t chat, json_t **out);
 
 /* The profiles that receive a chat's events: its members whose person is linked. */
 int mstore_recipients(struct db *db, int64_t chat, json_t **out);

@@ -1,5 +1,5 @@
 /* test_msgrule.c — the rules of a chat message: text, client ids, the edit window, who may
- * delete. */
+ * delete, mutes, read confirmations, the size of «Избранное». */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -72,6 +72,54 @@ static void test_mutes(void **state)
 	assert_false(msgrule_muted(0, t));
 }
 
+static void test_mute_left(void **state)
+{
+	(void)state;
+	assert_int_equal(msgrule_mute_left(0, 100), 0);
+	assert_int_equal(msgrule_mute_left(-1, 100), -1);
+	assert_int_equal(msgrule_mute_left(101, 100), 101);
+	assert_int_equal(msgrule_mute_left(100, 100), 0);
+}
+
+static void test_confirm(void **state)
+{
+	(void)state;
+	char why[120] = "";
+	/* Scenarios: asked for, deleted, sender, me → allowed, and the reason's words. */
+	const struct {
+		bool requested, deleted;
+		int64_t sender, me;
+		int rc;
+		const char *reason;
+	} cases[] = {
+		{true, false, 7, 8, PARTA_OK, ""},
+		{false, false, 7, 8, PARTA_EVALIDATION, "не просит"},
+		{true, false, 7, 7, PARTA_EVALIDATION, "Своё"},
+		{true, true, 7, 8, PARTA_EVALIDATION, "удалено"},
+		{false, true, 7, 7, PARTA_EVALIDATION, "удалено"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		why[0] = '\0';
+		assert_int_equal(msgrule_may_confirm(cases[i].requested, cases[i].deleted,
+						     cases[i].sender, cases[i].me, why, sizeof why),
+				 cases[i].rc);
+		assert_non_null(strstr(why, cases[i].reason));
+	}
+	/* No room for the reason is no problem. */
+	assert_int_equal(msgrule_may_confirm(false, false, 1, 2, NULL, 0), PARTA_EVALIDATION);
+}
+
+static void test_saved_room(void **state)
+{
+	(void)state;
+	char why[120] = "";
+	assert_int_equal(msgrule_saved_room(0, why, sizeof why), PARTA_OK);
+	assert_int_equal(msgrule_saved_room(MSG_SAVED_MAX - 1, why, sizeof why), PARTA_OK);
+	assert_string_equal(why, "");
+	assert_int_equal(msgrule_saved_room(MSG_SAVED_MAX, why, sizeof why), PARTA_ECONFLICT);
+	assert_non_null(strstr(why, "10 000"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -79,6 +127,9 @@ int main(void)
 		cmocka_unit_test(test_client_id),
 		cmocka_unit_test(test_edit_and_delete),
 		cmocka_unit_test(test_mutes),
+		cmocka_unit_test(test_mute_left),
+		cmocka_unit_test(test_confirm),
+		cmocka_unit_test(test_saved_room),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,14 @@
 // The open chat: its history (newest page from REST first, «Показать ранее» for older
-// ones), live changes from the socket, and the composer — send, «Ответить», «Изменить»
-// (one's own, within 24 hours), «Удалить» (one's own, or any as the chat's admin).
+// ones), live changes from the socket, and the composer — send (optionally asking for a read
+// confirmation), «Ответить», «Изменить» (one's own, within 24 hours), «Удалить» (one's own,
+// or any as the chat's admin); reactions, «Подтвердить прочтение», «Кто прочитал», forwarding,
+// «В избранное», «важное», pins (the pinned bar; pinning by the chat's admins), the member
+// list with the admins' mute controls. Each message is drawn by message.js.
+//
+// Whether the user is the chat's admin and their person there come from the member list
+// (GET …/members, `me`), fetched when the chat opens. The user's read mark follows what the
+// open chat shows (`read`); the others' marks (history's `others_read`, then `chat.read`)
+// turn ✓ into ✓✓ on one's own messages.
 //
 // Commands go out with a fresh client_id and wait in `sent` for their ack or error: a new
 // message shows as «отправляется…» until then; a refusal shows the server's message.
@@ -8,24 +16,18 @@
 import { messengerApi as api } from '/lib/api.js';
 import { h, byId } from '/lib/dom.js';
 import { newClientId } from './socket.js';
+import { messageNode, excerpt } from './message.js';
+import { showMembers, showReaders, showForward, refreshPanel } from './panels.js';
 
 const PAGE = 50;
-const EDIT_WINDOW = 24 * 3600;
-const DELETED = 'Сообщение удалено';
-// The events that carry a message's new state (reactions are kept, not shown yet).
-const CHANGES = new Set(['message', 'message.edited', 'message.deleted', 'message.reacted']);
+// The events that carry a message's new state.
+const CHANGES = new Set(['message', 'message.edited', 'message.deleted', 'message.reacted', 'message.confirmed']);
 
-function formatTime(seconds) {
-  const d = new Date(seconds * 1000);
-  const time = d.toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' });
-  if (d.toDateString() === new Date().toDateString()) return time;
-  return `${d.toLocaleDateString('ru-RU', { day: '2-digit', month: '2-digit', year: 'numeric' })} ${time}`;
-}
+const forms = (n) => (n % 10 === 1 && n % 100 !== 11 ? 'чат'
+  : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 10 || n % 100 >= 20) ? 'чата' : 'чатов');
 
-const excerpt = (text) => (text.length > 120 ? `${text.slice(0, 120)}…` : text);
-
-// env: { store, socket (read when a command goes out), profileId(), serverNow(),
-//        isAdmin(chatId), onClose() }
+// env: { store, socket (read when a command goes out), profileId(), serverNow(), chats(),
+//        savedView, onClose() }
 export function createChatView(env) {
   const { store } = env;
   const list = byId('chat-messages');
@@ -33,68 +35,54 @@ export function createChatView(env) {
   const scroller = byId('chat-scroll');
   const area = byId('composer-text');
   const nodes = new Map(); // message id → its <li>, for the open chat
-  const sent = new Map(); // client_id → { kind, chatId, text, messageId, node }
+  const sent = new Map(); // client_id → { kind, chatId, text, messageId, node, done, failed }
+  const seats = new Map(); // chat id → { admin, person, othersRead, readSent, pins: [], pinIndex }
+  const important = new Set(); // message ids marked «важное» by the user
   let chat = null; // the open chat's row from the chat list
   let mode = null; // { kind: 'reply' | 'edit', message }
 
   const isOpen = (chatId) => chat !== null && chat.id === chatId;
   const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
   const toBottom = () => { scroller.scrollTop = scroller.scrollHeight; };
+  const seat = (chatId) => {
+    if (!seats.has(chatId)) seats.set(chatId, { admin: false, person: 0, othersRead: 0, readSent: 0, pins: [], pinIndex: 0 });
+    return seats.get(chatId);
+  };
 
   function showError(message) {
     byId('chat-error').textContent = message || '';
+    if (message) byId('chat-notice').textContent = '';
   }
+  function showNotice(message) {
+    byId('chat-notice').textContent = message || '';
+  }
+
+  api.get('/api/v1/messenger/important').then((r) => {
+    for (const m of r.messages || []) important.add(m.id);
+    if (chat && store.get(chat.id)?.loaded) renderAll();
+  }).catch(() => {}); // the marks are a nicety; the chat works without them
 
   // ---- one message ----
 
-  function quote(message) {
+  function context() {
+    const s = seat(chat.id);
     const entry = store.get(chat.id);
-    const source = entry && entry.messages.get(message.reply_to);
-    if (!source) return h('blockquote', { class: 'msg-quote muted', text: 'Ответ на сообщение' });
-    return h('blockquote', { class: 'msg-quote' },
-      h('span', { class: 'msg-quote-sender', text: source.sender_name }),
-      h('span', { class: 'msg-quote-text', text: source.deleted ? DELETED : excerpt(source.text) }));
-  }
-
-  function actions(message, own) {
-    if (message.deleted) return null;
-    const canEdit = own && env.serverNow() - message.created_at < EDIT_WINDOW;
-    const canDelete = own || env.isAdmin(chat.id);
-    const box = h('div', { class: 'msg-actions' });
-    const button = (text, onclick, cls = 'btn-ghost') =>
-      h('button', { class: `btn ${cls} btn-small`, type: 'button', text, onclick });
-    const normal = () => box.replaceChildren(
-      button('Ответить', () => setMode({ kind: 'reply', message })),
-      canEdit ? button('Изменить', () => setMode({ kind: 'edit', message })) : null,
-      canDelete ? button('Удалить', confirmDelete) : null);
-    // «Удалить» asks once more: the message goes for everyone.
-    function confirmDelete() {
-      box.replaceChildren(
-        h('span', { class: 'msg-confirm', text: 'Удалить для всех?' }),
-        button('Да, удалить', () => remove(message), 'btn-danger'),
-        button('Отмена', normal));
-    }
-    normal();
-    return box;
-  }
-
-  function messageNode(message) {
-    const own = message.sender_profile === env.profileId();
-    const classes = ['msg', own ? 'msg-own' : '', message.deleted ? 'msg-deleted' : ''].filter(Boolean);
-    return h('li', { class: classes.join(' '), 'data-message-id': message.id, 'data-seq': message.seq },
-      h('div', { class: 'msg-head' },
-        h('span', { class: 'msg-sender', text: message.sender_name }),
-        h('time', { class: 'msg-time muted', text: formatTime(message.created_at) }),
-        message.edited_at > 0 && !message.deleted ? h('span', { class: 'msg-edited muted', text: 'изменено' }) : null),
-      message.reply_to && !message.deleted ? quote(message) : null,
-      h('p', { class: 'msg-text', text: message.deleted ? DELETED : message.text }),
-      actions(message, own));
+    return {
+      me: env.profileId(),
+      now: env.serverNow,
+      admin: s.admin,
+      othersRead: s.othersRead,
+      important: (id) => important.has(id),
+      pinned: (id) => s.pins.some((m) => m.id === id),
+      source: (id) => (entry && entry.messages.get(id)) || null,
+      act,
+    };
   }
 
   // Puts the message's current state on screen, in order of its sequence number, and
   // refreshes the replies that quote it.
-  function place(message) {
-    const node = messageNode(message);
+  function place(message, ctx = context()) {
+    const node = messageNode(message, ctx);
     const old = nodes.get(message.id);
     nodes.set(message.id, node);
     if (old) old.replaceWith(node);
@@ -103,7 +91,7 @@ export function createChatView(env) {
       list.insertBefore(node, after || null);
     }
     for (const other of store.list(chat.id)) {
-      if (other.reply_to === message.id && nodes.has(other.id)) place(other);
+      if (other.reply_to === message.id && nodes.has(other.id)) place(other, ctx);
     }
     byId('chat-empty').hidden = true;
   }
@@ -112,14 +100,166 @@ export function createChatView(env) {
     nodes.clear();
     list.replaceChildren();
     const messages = store.list(chat.id);
+    const ctx = context();
     for (const m of messages) {
-      const node = messageNode(m);
+      const node = messageNode(m, ctx);
       nodes.set(m.id, node);
       list.append(node);
     }
     const entry = store.get(chat.id);
     byId('chat-older').hidden = !entry || !entry.loaded || entry.complete;
     byId('chat-empty').hidden = messages.length > 0 || pendingList.children.length > 0;
+    renderPins();
+  }
+
+  // ---- actions on a message (message.js calls back) ----
+
+  function act(kind, message, arg) {
+    showError('');
+    switch (kind) {
+      case 'reply': setMode({ kind: 'reply', message }); break;
+      case 'edit': setMode({ kind: 'edit', message }); break;
+      case 'delete': remove(message); break;
+      case 'react': command({ type: 'react', message_id: message.id, emoji: arg.emoji, on: arg.on }, { kind }); break;
+      case 'confirm': command({ type: 'confirm', message_id: message.id }, { kind }); break;
+      case 'pin': command({ type: 'pin', message_id: message.id, on: arg }, { kind }); break;
+      case 'readers': showReaders(chat, message); break;
+      case 'forward': showForward({ chats: env.chats, command, forwarded }, chat, message); break;
+      case 'save': save(message); break;
+      case 'important': mark(message, arg); break;
+      default: break;
+    }
+  }
+
+  async function save(message) {
+    try {
+      await env.savedView.save(message.id);
+      showNotice('Сохранено в «Избранное»');
+    } catch (err) {
+      showError(err.message);
+    }
+  }
+
+  async function mark(message, on) {
+    try {
+      await api.put(`/api/v1/messenger/messages/${message.id}/important`, { on });
+      if (on) important.add(message.id);
+      else important.delete(message.id);
+      if (chat && nodes.has(message.id)) place(store.get(chat.id).messages.get(message.id));
+    } catch (err) {
+      showError(err.message);
+    }
+  }
+
+  function forwarded(results) {
+    const ok = results.filter((r) => r.message);
+    const failed = results.filter((r) => r.error);
+    for (const r of ok) store.apply(r.chat_id, r.seq, r.message);
+    if (chat && ok.some((r) => r.chat_id === chat.id)) renderAll();
+    showNotice(`Переслано в ${ok.length} ${forms(ok.length)}`);
+    if (failed.length) {
+      const names = new Map(env.chats().map((c) => [c.id, c.name]));
+      showError(failed.map((r) => `«${names.get(r.chat_id) || r.chat_id}»: ${r.error}`).join('; '));
+    }
+  }
+
+  // ---- pins ----
+
+  function renderPins() {
+    const s = seat(chat.id);
+    const bar = byId('chat-pinned');
+    bar.hidden = s.pins.length === 0;
+    if (!s.pins.length) return;
+    s.pinIndex %= s.pins.length;
+    const m = s.pins[s.pinIndex];
+    const more = s.pins.length > 1 ? ` (${s.pinIndex + 1} из ${s.pins.length})` : '';
+    byId('chat-pinned-text').textContent = `${m.deleted ? 'Сообщение удалено' : excerpt(m.text, 80)}${more}`;
+  }
+
+  async function loadPins(chatId) {
+    try {
+      seat(chatId).pins = (await api.get(`/api/v1/messenger/chats/${chatId}/pins`)).pins || [];
+    } catch {
+      return; // the bar stays as it was
+    }
+    if (isOpen(chatId)) renderPins();
+  }
+
+  // {"type":"message.pinned","chat_id","seq","message_id","pinned","message"}
+  function pinned(msg) {
+    const s = seat(msg.chat_id);
+    s.pins = s.pins.filter((m) => m.id !== msg.message_id);
+    if (msg.pinned && msg.message) s.pins.unshift(msg.message);
+    s.pinIndex = 0;
+    if (msg.message) store.apply(msg.chat_id, msg.seq, msg.message);
+    if (!isOpen(msg.chat_id)) return;
+    renderPins();
+    const m = store.get(msg.chat_id)?.messages.get(msg.message_id);
+    if (m && nodes.has(m.id)) place(m);
+  }
+
+  // The bar shows one pin at a time; a click goes to it and then to the next one.
+  byId('chat-pinned').addEventListener('click', () => {
+    const s = seat(chat.id);
+    const m = s.pins[s.pinIndex];
+    nodes.get(m?.id)?.scrollIntoView({ block: 'center' });
+    s.pinIndex += 1;
+    renderPins();
+  });
+
+  // ---- the seat: admin, person, and the admins' tools ----
+
+  async function loadSeat(chatId) {
+    try {
+      const answer = await api.get(`/api/v1/messenger/chats/${chatId}/members`);
+      const s = seat(chatId);
+      const changedAdmin = s.admin !== answer.me.admin;
+      s.admin = answer.me.admin;
+      s.person = answer.me.person_id;
+      const mine = answer.members.find((m) => m.person_id === s.person);
+      mutedNote(chatId, mine ? mine.muted_until : 0, answer.muted_until);
+      if (changedAdmin && isOpen(chatId) && store.get(chatId)?.loaded) renderAll();
+    } catch {
+      // not a member any more: the chat list follows (chat.member)
+    }
+  }
+
+  function mutedNote(chatId, mine, everyone) {
+    if (!isOpen(chatId)) return;
+    const s = seat(chatId);
+    const until = mine !== 0 ? mine : !s.admin ? everyone : 0;
+    const when = until === -1 ? 'навсегда' : `до ${new Date(until * 1000).toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' })}`;
+    showNotice(until !== 0 ? `Администратор чата запретил вам писать ${when}` : '');
+  }
+
+  byId('chat-members').addEventListener('click', () => {
+    if (chat) showMembers({ command }, chat);
+  });
+
+  // ---- reading ----
+
+  // The user has seen the open chat up to its last event: the mark moves (once per seq).
+  function markRead() {
+    if (!chat || document.hidden) return;
+    const entry = store.get(chat.id);
+    const s = seat(chat.id);
+    if (!entry || !entry.loaded || entry.lastSeq <= s.readSent) return;
+    if (env.socket.post({ type: 'read', chat_id: chat.id, seq: entry.lastSeq })) s.readSent = entry.lastSeq;
+  }
+  document.addEventListener('visibilitychange', markRead);
+
+  // {"type":"chat.read","chat_id","profile_id","seq"}: another reader got further.
+  function othersRead(msg) {
+    if (msg.profile_id === env.profileId()) return;
+    const s = seat(msg.chat_id);
+    const before = s.othersRead;
+    if (msg.seq <= before) return;
+    s.othersRead = msg.seq;
+    if (!isOpen(msg.chat_id)) return;
+    const ctx = context();
+    for (const m of store.list(chat.id)) {
+      if (m.sender_profile === ctx.me && m.seq > before && m.seq <= msg.seq && nodes.has(m.id)) place(m, ctx);
+    }
   }
 
   // ---- history ----
@@ -127,6 +267,8 @@ export function createChatView(env) {
   async function loadPage(chatId, before) {
     const query = `limit=${PAGE}${before ? `&before=${before}` : ''}`;
     const answer = await api.get(`/api/v1/messenger/chats/${chatId}/messages?${query}`);
+    const s = seat(chatId);
+    s.othersRead = Math.max(s.othersRead, answer.others_read || 0);
     return store.page(chatId, answer.messages || [], PAGE);
   }
 
@@ -143,6 +285,7 @@ export function createChatView(env) {
     if (!isOpen(chatId)) return;
     renderAll();
     toBottom();
+    markRead();
   }
 
   byId('chat-older').addEventListener('click', async () => {
@@ -168,6 +311,7 @@ export function createChatView(env) {
     mode = next;
     const box = byId('composer-context');
     box.hidden = !mode;
+    byId('composer-confirm-label').hidden = Boolean(mode && mode.kind === 'edit');
     if (mode) {
       const m = mode.message;
       byId('composer-context-title').textContent = mode.kind === 'edit' ? 'Изменение сообщения' : `Ответ: ${m.sender_name}`;
@@ -177,6 +321,7 @@ export function createChatView(env) {
     }
   }
 
+  // Sends a command with a fresh client_id; `pending` says what to do with its answer.
   function command(cmd, pending) {
     cmd.client_id = newClientId();
     sent.set(cmd.client_id, { chatId: chat.id, ...pending });
@@ -193,20 +338,21 @@ export function createChatView(env) {
     } else {
       const cmd = { type: 'send', chat_id: chat.id, text };
       if (mode) cmd.reply_to = mode.message.id;
+      if (byId('composer-confirm').checked) cmd.confirm = true;
       const node = h('li', { class: 'msg msg-own msg-pending' },
         h('p', { class: 'msg-text', text }),
         h('p', { class: 'msg-status muted', text: 'отправляется…' }));
       pendingList.append(node);
       byId('chat-empty').hidden = true;
-      command(cmd, { kind: 'send', text, node });
+      command(cmd, { kind: 'send', text, node, confirm: Boolean(cmd.confirm) });
     }
     area.value = '';
+    byId('composer-confirm').checked = false;
     setMode(null);
     toBottom();
   }
 
   function remove(message) {
-    showError('');
     command({ type: 'delete', message_id: message.id }, { kind: 'delete', messageId: message.id });
     nodes.get(message.id)?.append(h('p', { class: 'msg-status muted', text: 'удаляется…' }));
   }
@@ -235,12 +381,17 @@ export function createChatView(env) {
     sent.delete(msg.client_id);
     waiting.node?.remove();
     if (msg.type === 'ack') {
-      changed(waiting.chatId, msg.seq, msg.message);
+      if (msg.message) changed(waiting.chatId, msg.seq, msg.message);
+      waiting.done?.(msg);
       return;
     }
+    waiting.failed?.(msg);
     if (!isOpen(waiting.chatId)) return;
     showError(msg.message || 'Не удалось выполнить действие');
-    if (waiting.kind === 'send' && !area.value) area.value = waiting.text; // keep the text
+    if (waiting.kind === 'send' && !area.value) { // keep the text
+      area.value = waiting.text;
+      byId('composer-confirm').checked = waiting.confirm;
+    }
     const message = store.get(waiting.chatId)?.messages.get(waiting.messageId);
     if (message && nodes.has(message.id)) place(message); // drop «сохраняется…»
     byId('chat-empty').hidden = nodes.size > 0 || pendingList.children.length > 0;
@@ -252,6 +403,13 @@ export function createChatView(env) {
     const stick = nearBottom();
     place(merged);
     if (stick) toBottom();
+    markRead();
+  }
+
+  // {"type":"chat.muted","chat_id","person_id","until"}
+  function muted(msg) {
+    refreshPanel('members', msg.chat_id);
+    if (isOpen(msg.chat_id)) loadSeat(msg.chat_id);
   }
 
   // ---- open and close ----
@@ -260,12 +418,15 @@ export function createChatView(env) {
     chat = row;
     setMode(null);
     showError('');
+    showNotice('');
     area.value = '';
+    byId('composer-confirm').checked = false;
     pendingList.replaceChildren();
     for (const w of sent.values()) if (w.node && w.chatId === row.id) pendingList.append(w.node);
     byId('chat-title').textContent = row.name;
     byId('chat-meta').textContent = `${row.kind_label || row.kind} · Участников: ${row.members ?? 0}`;
     byId('composer').hidden = Boolean(row.archived);
+    byId('chat-pinned').hidden = true;
     const entry = store.ensure(row.id);
     list.replaceChildren();
     nodes.clear();
@@ -275,7 +436,10 @@ export function createChatView(env) {
       byId('chat-loading').hidden = true;
       renderAll();
       toBottom();
+      markRead();
     } else loadNewest(row.id);
+    loadSeat(row.id);
+    loadPins(row.id);
     area.focus();
   }
 
@@ -292,13 +456,14 @@ export function createChatView(env) {
     // A message from the socket (not hello).
     onEvent(msg) {
       if (msg.type === 'ack' || (msg.type === 'error' && msg.client_id)) answered(msg);
-      else if (CHANGES.has(msg.type)) {
-        changed(msg.chat_id, msg.seq, msg.message);
-      }
+      else if (CHANGES.has(msg.type)) changed(msg.chat_id, msg.seq, msg.message);
+      else if (msg.type === 'message.pinned') pinned(msg);
+      else if (msg.type === 'chat.read') othersRead(msg);
+      else if (msg.type === 'chat.muted') muted(msg);
     },
-    // The user's rights changed (admin): redraw the buttons.
+    // The user's rights in the chat changed (admin): ask again and redraw.
     refresh() {
-      if (chat && store.get(chat.id)?.loaded) renderAll();
+      if (chat) loadSeat(chat.id);
     },
   };
 }

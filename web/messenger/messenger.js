@@ -2,9 +2,10 @@
 // and parta_mcsrf), which belongs to a messenger profile, not to a journal
 // account: «Перейти в мессенджер» in the journal opens one without a password,
 // and this page signs a linked profile in by its phone, then its password or
-// an SMS code. Signed in, it lists the profile's chats grouped by
-// organisation (a profile linked in two organisations sees both); a chat opens
-// in the chat view (chatview.js), kept live over one WebSocket (socket.js).
+// an SMS code. Signed in, it lists «Избранное» (saved.js) and then the
+// profile's chats grouped by organisation (a profile linked in two
+// organisations sees both); a chat opens in the chat view (chatview.js), kept
+// live over one WebSocket (socket.js).
 
 import { messengerApi as api } from '/lib/api.js';
 import { h, byId, fullName } from '/lib/dom.js';
@@ -12,6 +13,7 @@ import { phoneStep, authStep, codeStep } from '/lib/steps.js';
 import { createSocket } from './socket.js';
 import { createStore } from './store.js';
 import { createChatView } from './chatview.js';
+import { createSavedView } from './saved.js';
 
 function showBanner(message) {
   byId('banner').textContent = message;
@@ -47,29 +49,40 @@ function chatItem(chat) {
 const live = {
   me: null,
   chats: new Map(), // chat id → its row in the chat list
-  admin: new Map(), // chat id → the user is its admin (from chat.member events)
   clockOffset: 0, // the server's clock minus ours, in seconds
   profileId: 0,
   store: createStore(),
   socket: null,
   view: null,
+  saved: null, // «Избранное»
 };
 
 function markOpen() {
   const open = live.view.openId();
-  for (const item of document.querySelectorAll('.chat-item')) {
+  const saved = live.saved.isOpen();
+  for (const item of document.querySelectorAll('.chat-item[data-chat-id]')) {
     item.classList.toggle('chat-item-active', Number(item.dataset.chatId) === open);
   }
-  byId('app').classList.toggle('chat-open', open !== 0);
+  byId('saved-item').classList.toggle('chat-item-active', saved);
+  byId('app').classList.toggle('chat-open', open !== 0 || saved);
   byId('chat').hidden = open === 0;
-  byId('pane-placeholder').hidden = open !== 0;
+  byId('saved').hidden = !saved;
+  byId('pane-placeholder').hidden = open !== 0 || saved;
 }
 
 function openChat(chatId) {
   const chat = live.chats.get(chatId);
   if (!chat) return;
   showBanner('');
+  live.saved.close();
   live.view.open(chat);
+  markOpen();
+}
+
+function openSaved() {
+  showBanner('');
+  if (live.view.openId()) live.view.close();
+  live.saved.open();
   markOpen();
 }
 
@@ -90,11 +103,14 @@ function forgetChat(chatId) {
 }
 
 function onEvent(msg) {
+  if (msg.type === 'saved' || msg.type === 'saved.deleted') {
+    live.saved.onEvent(msg);
+    return;
+  }
   if (msg.type !== 'chat.member') {
     live.view.onEvent(msg);
     return;
   }
-  live.admin.set(msg.chat_id, Boolean(msg.member && msg.admin));
   if (!msg.member) forgetChat(msg.chat_id);
   else {
     loadChats();
@@ -121,14 +137,17 @@ async function onLost() {
 function startLive(me) {
   live.me = me;
   live.profileId = me.profile?.id || 0;
+  live.saved = createSavedView({ onClose: markOpen });
   live.view = createChatView({
     store: live.store,
     profileId: () => live.profileId,
     serverNow: () => Date.now() / 1000 + live.clockOffset,
-    isAdmin: (chatId) => live.admin.get(chatId) === true,
+    chats: () => [...live.chats.values()],
+    savedView: live.saved,
     onClose: markOpen,
     get socket() { return live.socket; },
   });
+  byId('saved-open').addEventListener('click', openSaved);
   live.socket = createSocket({ onHello, onEvent, resumeState: () => live.store.resumeState(), onLost });
 }
 

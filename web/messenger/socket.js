@@ -104,6 +104,12 @@ export function createSocket({ onHello, onEvent, resumeState, onLost }) {
       waiting.set(command.client_id, command);
       if (ready) raw(command);
     },
+    // Sends a command that needs no answer (a read mark) if connected; false when not.
+    post(command) {
+      if (!ready) return false;
+      raw(command);
+      return true;
+    },
     stop,
   };
 }
