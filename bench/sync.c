@@ -176,6 +176,7 @@ int main(int argc, char **argv)
 	printf("sync.order.enrol.p50_us %.0f us\n", lat[ENROLMENTS / 2] * 1e6);
 	printf("sync.initialize.region100.peak_rss_mib %.0f MiB\n", (double)ru.ru_maxrss / 1024.0);
 	free(each);
+	app_close(&app);
 	db_close(db);
 	return 0;
 }

@@ -55,6 +55,7 @@ static int fx_setup(void **state)
 static int fx_teardown(void **state)
 {
 	struct fx *fx = *state;
+	app_close(&fx->app);
 	db_close(fx->db);
 	int rc = tmpdir_remove(fx->dir);
 	free(fx);
