@@ -85,6 +85,7 @@ async function openEdit(ctx, { chatId, onSaved }) {
       terms,
       chatId,
       readOnly,
+      markNew: true,
       self: () => ctx.self(),
       students: chat.class_id ? {
         label: studentsLabel(terms),

@@ -29,6 +29,8 @@ const ctx = () => (context ||= orgContext(account));
 function route() {
   const wanted = location.hash.replace(/^#/, '');
   const name = SCREENS[wanted] && SCREENS[wanted].allowed() ? wanted : '';
+  // Another screen: the dialogs of the one left behind go away with it.
+  for (const dialog of document.querySelectorAll('dialog[open]')) dialog.close();
   byId('welcome').hidden = name !== '';
   for (const [key, screen] of Object.entries(SCREENS)) byId(screen.id).hidden = key !== name;
   for (const link of document.querySelectorAll('.nav-item[data-route]')) {

@@ -146,10 +146,7 @@ function buildScreen(ctx) {
     if (!chats.some((c) => c.id === state.selected)) state.selected = null;
 
     nameSort.textContent = 'Наименование чата' + (state.sort === 'name' ? ' ↑' : state.sort === '-name' ? ' ↓' : '');
-    nameSort.setAttribute('aria-label', state.sort === 'name'
-      ? 'Наименование чата, по возрастанию; отсортировать по убыванию'
-      : state.sort === '-name' ? 'Наименование чата, по убыванию; отсортировать по возрастанию'
-        : 'Наименование чата; отсортировать по возрастанию');
+    nameSort.title = state.sort === 'name' ? 'Отсортировать по убыванию' : 'Отсортировать по возрастанию';
     if (state.sort) nameHeader.setAttribute('aria-sort', state.sort === 'name' ? 'ascending' : 'descending');
     else nameHeader.removeAttribute('aria-sort');
 

@@ -19,7 +19,7 @@ export const fold = (s) => (s || '').toLocaleLowerCase('ru').replaceAll('ё', '�
 
 // rows: [{person_id, name, admin, pending}] the chat has now (empty for a new chat).
 // opts: { readOnly, students: {label, load()} | null, self: () => person | null,
-//         chatId, ctx, terms }
+//         chatId, ctx, terms, markNew (mark people not among `rows`) }
 export function memberEditor(rows, opts) {
   const start = new Map(rows.map((r) => [r.person_id, { admin: !!r.admin }]));
   const current = new Map(rows.map((r) => [r.person_id, { ...r, admin: !!r.admin }]));
@@ -163,7 +163,7 @@ export function memberEditor(rows, opts) {
         h('span', { class: 'member-name', text: r.name }),
         r.pending ? h('span', { class: 'badge badge-warn', title: 'Не связал учётную запись с учебным профилем',
           text: 'ожидает привязки' }) : null,
-        !was ? h('span', { class: 'badge', text: 'новый' }) : null),
+        !was && opts.markNew ? h('span', { class: 'badge', text: 'новый' }) : null),
       h('td', { class: 'admin-col', text: r.admin ? 'Да' : '' }));
   }
 

@@ -64,7 +64,7 @@ export function modal({ title, wide = false, name = '', onClose } = {}) {
   },
   h('div', { class: 'dialog-head' },
     h('h2', { id: titleId, class: 'step-title', text: title }),
-    h('button', { class: 'btn btn-ghost btn-small dialog-x', type: 'button', 'aria-label': 'Закрыть',
+    h('button', { class: 'btn btn-ghost btn-small dialog-x', type: 'button', 'aria-label': 'Закрыть окно',
       text: '×', onclick: () => dialog.close('') })),
   body,
   actions);
