@@ -17,6 +17,7 @@ enum api_access {
 	API_TESTMODE, /* only when the server runs with --test-mode */
 	API_DEV_SMS,  /* anyone, only while the SMS gateway is the dev inbox (demo, test mode) */
 	API_ORG_ADMIN, /* an administrator of the organisation named by {org} */
+	API_ORG_MEMBER, /* any account of {org}; the handler decides (chat management, chatperm) */
 	API_PROFILE,   /* a messenger session (a profile: cookie parta_msession or bearer) */
 };
 
@@ -89,18 +90,22 @@ static const struct api_route api_routes[] = {
 	{HTTP_POST, "/api/v1/orgs/{org}/roster/import", api_roster_import, API_ORG_ADMIN},
 	{HTTP_POST, "/api/v1/orgs/{org}/roster/import/oneroster", api_roster_import_oneroster,
 	 API_ORG_ADMIN},
-	{HTTP_GET, "/api/v1/orgs/{org}/chats", api_chats_list, API_ORG_ADMIN},
-	{HTTP_POST, "/api/v1/orgs/{org}/chats/init", api_chats_init, API_ORG_ADMIN},
-	{HTTP_GET, "/api/v1/orgs/{org}/chats/init/{job}", api_chats_init_status, API_ORG_ADMIN},
-	{HTTP_GET, "/api/v1/orgs/{org}/chats/{chat}", api_chat_get, API_ORG_ADMIN},
-	{HTTP_DELETE, "/api/v1/orgs/{org}/chats/{chat}", api_chat_delete, API_ORG_ADMIN},
-	{HTTP_POST, "/api/v1/orgs/{org}/chats/{chat}/members", api_chat_member_add, API_ORG_ADMIN},
+	{HTTP_GET, "/api/v1/orgs/{org}/chats", api_chats_list, API_ORG_MEMBER},
+	{HTTP_POST, "/api/v1/orgs/{org}/chats", api_chats_create, API_ORG_MEMBER},
+	{HTTP_GET, "/api/v1/orgs/{org}/chats/proposal", api_chat_proposal, API_ORG_MEMBER},
+	{HTTP_POST, "/api/v1/orgs/{org}/chats/init", api_chats_init, API_ORG_MEMBER},
+	{HTTP_GET, "/api/v1/orgs/{org}/chats/init/{job}", api_chats_init_status, API_ORG_MEMBER},
+	{HTTP_GET, "/api/v1/orgs/{org}/chats/{chat}", api_chat_get, API_ORG_MEMBER},
+	{HTTP_PATCH, "/api/v1/orgs/{org}/chats/{chat}", api_chat_update, API_ORG_MEMBER},
+	{HTTP_DELETE, "/api/v1/orgs/{org}/chats/{chat}", api_chat_delete, API_ORG_MEMBER},
+	{HTTP_POST, "/api/v1/orgs/{org}/chats/{chat}/members", api_chat_member_add, API_ORG_MEMBER},
 	{HTTP_DELETE, "/api/v1/orgs/{org}/chats/{chat}/members/{person}", api_chat_member_remove,
-	 API_ORG_ADMIN},
-	{HTTP_POST, "/api/v1/orgs/{org}/chats/{chat}/admins", api_chat_admin_add, API_ORG_ADMIN},
+	 API_ORG_MEMBER},
+	{HTTP_POST, "/api/v1/orgs/{org}/chats/{chat}/admins", api_chat_admin_add, API_ORG_MEMBER},
 	{HTTP_DELETE, "/api/v1/orgs/{org}/chats/{chat}/admins/{person}", api_chat_admin_remove,
-	 API_ORG_ADMIN},
-	{HTTP_POST, "/api/v1/orgs/{org}/loads/{load}/chat", api_load_chat, API_ORG_ADMIN},
+	 API_ORG_MEMBER},
+	{HTTP_GET, "/api/v1/orgs/{org}/chat-candidates", api_chat_candidates, API_ORG_MEMBER},
+	{HTTP_POST, "/api/v1/orgs/{org}/loads/{load}/chat", api_load_chat, API_ORG_MEMBER},
 };
 
 #define API_NROUTES (sizeof api_routes / sizeof api_routes[0])
@@ -208,18 +213,18 @@ static int api_call(struct srv *srv, struct http_req *req, const struct api_rout
 		return r->handler(srv, req, &who);
 	}
 	case API_SESSION:
+	case API_ORG_MEMBER:
 	case API_ORG_ADMIN: {
 		struct auth_ctx who;
 		if (api_authenticate(srv, req, false, &who) != PARTA_OK)
 			return API_DONE;
 		/* Another organisation is answered as if it did not exist: no probing of ids. */
-		if (r->access == API_ORG_ADMIN &&
-		    api_param_id(req, "org") != who.account.org_id) {
+		if (r->access != API_SESSION && api_param_id(req, "org") != who.account.org_id) {
 			http_error(&req->resp, PARTA_ENOTFOUND, "not_found",
 				   "Организация не найдена");
 			return API_DONE;
 		}
-		if (r->access != API_SESSION && strcmp(who.account.role, "admin") != 0) {
+		if (r->access == API_ORG_ADMIN && strcmp(who.account.role, "admin") != 0) {
 			http_error(&req->resp, PARTA_EFORBIDDEN, "forbidden", "Недостаточно прав");
 			return API_DONE;
 		}

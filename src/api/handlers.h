@@ -76,6 +76,10 @@ int api_roster_import_oneroster(struct srv *srv, struct http_req *req,
 				const struct auth_ctx *who);
 int api_roster_events(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_chats_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_chats_create(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_chat_proposal(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_chat_update(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_chat_candidates(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_chat_get(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_chats_init(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_chats_init_status(struct srv *srv, struct http_req *req, const struct auth_ctx *who);

@@ -9,6 +9,7 @@
 #include "../core/vec.h"
 #include "../store/cstore.h"
 #include "../store/rstore.h"
+#include "rcache.h"
 #include "../util/log.h"
 
 #define CHATSYNC_ALL_KINDS ((1u << CHAT_KINDS) - 1)
@@ -257,8 +258,8 @@ int chatsync_initialize(struct app *app, int64_t org, unsigned kinds, bool dry_r
 
 /* ---- by hand, linking, subject chats on demand ---- */
 
-static int chatsync_by_hand_tx(struct app *app, int64_t org, int64_t chat, int64_t person,
-			       enum chatsync_hand op, struct chatsync_notes *notes)
+int chatsync_by_hand_tx(struct app *app, int64_t org, int64_t chat, int64_t person,
+			enum chatsync_hand op, struct chatsync_notes *notes)
 {
 	unsigned before;
 	bool archived;
@@ -412,19 +413,21 @@ int chatsync_set_linked(struct app *app, int64_t org, int64_t person, bool linke
 	return PARTA_OK;
 }
 
-static int chatsync_ensure_subject_tx(struct app *app, int64_t org, int64_t load_id,
-				      int64_t *chat_id, struct chatsync_notes *notes)
+int chatsync_ensure_tx(struct app *app, int64_t org, const struct chat_key *key,
+		       int64_t *chat_id, bool *existed, struct chatsync_notes *notes)
 {
+	*chat_id = 0;
+	*existed = false;
 	struct roster r;
-	int rc = rstore_roster_load(app->db, org, &r);
+	int rc = rcache_get(app, org, &r);
 	if (rc != PARTA_OK)
 		return rc;
-	const struct roster_load *l = roster_load(&r, load_id);
-	const struct roster_class *cls = l ? roster_class(&r, l->class_id) : NULL;
-	rc = cls == NULL ? PARTA_ENOTFOUND : !cls->open ? PARTA_ECONFLICT : PARTA_OK;
-	struct chat_key key = {CHAT_SUBJECT, cls ? cls->id : 0, load_id};
-	struct chatrule_scope scope = {false, false, &key.class_id, 1};
-	struct chatplan_opts opts = {false, CHAT_KIND_BIT(CHAT_SUBJECT), CHAT_KIND_BIT(CHAT_SUBJECT)};
+	const struct roster_class *cls = roster_class(&r, key->class_id);
+	if (key->kind != CHAT_STAFF)
+		rc = cls == NULL ? PARTA_ENOTFOUND : !cls->open ? PARTA_ECONFLICT : PARTA_OK;
+	struct chatrule_scope scope = {false, key->kind == CHAT_STAFF, &key->class_id,
+				       key->kind == CHAT_STAFF ? 0 : 1};
+	struct chatplan_opts opts = {false, CHAT_KIND_BIT(key->kind), CHAT_KIND_BIT(key->kind)};
 	struct cstore_org ctx;
 	if (rc == PARTA_OK)
 		rc = cstore_org_load(app->db, org, &ctx);
@@ -440,13 +443,16 @@ static int chatsync_ensure_subject_tx(struct app *app, int64_t org, int64_t load
 	cstore_org_free(&ctx);
 	if (rc != PARTA_OK)
 		return rc;
-	*chat_id = 0;
-	for (size_t i = 0; i < actual.nchats; i++)
-		if (chat_key_cmp(&actual.chats[i].key, &key) == 0)
+	if (chatrule_find(&want, key) == NULL)
+		rc = PARTA_ENOTFOUND; /* the rules want no such chat (a load of another class) */
+	for (size_t i = 0; i < actual.nchats && rc == PARTA_OK; i++)
+		if (chat_key_cmp(&actual.chats[i].key, key) == 0) {
 			*chat_id = actual.chats[i].id;
-	/* Only this load's chat: the class's other subject chats keep to the profile's rule. */
+			*existed = true;
+		}
+	/* Only this chat: the class's other chats keep to the profile's rule. */
 	for (size_t i = 0; i < plan.nitems && rc == PARTA_OK; i++)
-		if (chat_key_cmp(&plan.items[i].key, &key) == 0)
+		if (chat_key_cmp(&plan.items[i].key, key) == 0)
 			rc = chatsync_apply_item(app, org, &plan, i, notes, chat_id);
 	cstore_actual_free(&actual);
 	chatplan_free(&plan);
@@ -460,7 +466,16 @@ int chatsync_ensure_subject(struct app *app, int64_t org, int64_t load_id, int64
 	int rc = db_begin(app->db);
 	if (rc != PARTA_OK)
 		return rc;
-	rc = chatsync_ensure_subject_tx(app, org, load_id, chat_id, &notes);
+	struct roster r;
+	rc = rcache_get(app, org, &r);
+	if (rc == PARTA_OK) {
+		const struct roster_load *l = roster_load(&r, load_id);
+		struct chat_key key = {CHAT_SUBJECT, l ? l->class_id : 0, load_id};
+		bool existed;
+		roster_free(&r);
+		rc = key.class_id == 0 ? PARTA_ENOTFOUND
+				       : chatsync_ensure_tx(app, org, &key, chat_id, &existed, &notes);
+	}
 	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
 	if (rc == PARTA_OK)
 		chatsync_publish(app, &notes);

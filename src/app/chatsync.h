@@ -59,10 +59,13 @@ int chatsync_initialize(struct app *app, int64_t org, unsigned kinds, bool dry_r
 			chatsync_progress_fn progress, void *ctx, json_t **summary,
 			struct chatsync_notes *notes);
 
-/* Changes by hand. Adding or appointing needs a person of the organisation. */
+/* Changes by hand. Adding or appointing needs a person of the organisation. The _tx form runs
+ * in the caller's transaction and collects notes for chatsync_publish after its commit. */
 enum chatsync_hand { CHATSYNC_ADD, CHATSYNC_REMOVE, CHATSYNC_GRANT, CHATSYNC_REVOKE };
 int chatsync_by_hand(struct app *app, int64_t org, int64_t chat, int64_t person,
 		     enum chatsync_hand op);
+int chatsync_by_hand_tx(struct app *app, int64_t org, int64_t chat, int64_t person,
+			enum chatsync_hand op, struct chatsync_notes *notes);
 
 /* Deletes a chat irrevocably (members and history), subject to the profile: in bars the
  * staff room, class and parents chats cannot be deleted (PARTA_EFORBIDDEN). The members are
@@ -83,6 +86,14 @@ int chatsync_mark_linked(struct app *app, int64_t org, int64_t person, bool link
 			 json_t **chats);
 void chatsync_publish_linked(struct app *app, int64_t org, int64_t person, bool linked,
 			     json_t *chats);
+
+/* The default chat with this key (the staff room, a class's class or parents chat, a load's
+ * subject chat), created with its rule members when missing, in the caller's transaction;
+ * *existed tells whether it was there already (it is then synced like any touched chat).
+ * PARTA_ENOTFOUND for a class or load the rules do not know, PARTA_ECONFLICT for a closed
+ * class. */
+int chatsync_ensure_tx(struct app *app, int64_t org, const struct chat_key *key,
+		       int64_t *chat_id, bool *existed, struct chatsync_notes *notes);
 
 /* The subject chat of a teaching load, created with its rule members when missing (paragraf:
  * on the first video call of the load). In its own transaction. */

@@ -57,3 +57,29 @@ size_t utf8_length(const char *s, size_t len)
 			count++;
 	return count;
 }
+
+void utf8_fold(const char *s, size_t len, char *out)
+{
+	const unsigned char *in = (const unsigned char *)s;
+	unsigned char *o = (unsigned char *)out;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = in[i];
+		o[i] = c;
+		if (c >= 'A' && c <= 'Z') {
+			o[i] = (unsigned char)(c + ('a' - 'A'));
+		} else if ((c == 0xD0 || c == 0xD1) && i + 1 < len) {
+			unsigned char n = in[i + 1];
+			o[i + 1] = n;
+			if (c == 0xD0 && n >= 0x90 && n <= 0x9F) { /* А–П → а–п */
+				o[i + 1] = (unsigned char)(n + 0x20);
+			} else if (c == 0xD0 && n >= 0xA0 && n <= 0xAF) { /* Р–Я → р–я */
+				o[i] = 0xD1;
+				o[i + 1] = (unsigned char)(n - 0x20);
+			} else if ((c == 0xD0 && n == 0x81) || (c == 0xD1 && n == 0x91)) { /* Ё ё → е */
+				o[i] = 0xD0;
+				o[i + 1] = 0xB5;
+			}
+			i++;
+		}
+	}
+}

@@ -12,4 +12,9 @@ bool utf8_valid_text(const char *s, size_t len);
 /* Number of code points in well-formed UTF-8 s[0..len). */
 size_t utf8_length(const char *s, size_t len);
 
+/* Folds s[0..len) for comparisons as Russian users expect: Latin A–Z and Cyrillic А–Я to lower
+ * case, and ё/Ё to е (people type either). Every fold keeps a character's byte length, so
+ * `out` needs exactly `len` bytes; other bytes are copied unchanged. */
+void utf8_fold(const char *s, size_t len, char *out);
+
 #endif

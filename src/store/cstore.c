@@ -406,9 +406,11 @@ int cstore_delete(struct db *db, int64_t org, int64_t chat)
 	"WHERE m.chat_id = c.id AND p.linked = 0 AND " CSTORE_MEMBER_SQL ") AS pending, "       \
 	"(SELECT json_group_array(name) FROM (SELECT trim(p.surname || ' ' || p.first_name || "  \
 	"' ' || p.patronymic) AS name FROM chat_members m JOIN persons p ON p.id = m.person_id " \
-	"WHERE m.chat_id = c.id AND " CSTORE_ADMIN_SQL " ORDER BY p.surname, p.first_name)) "    \
-	"AS admins, c.org_id, o.name AS org_name, o.profile AS org_profile, o.type AS org_type "
-#define CSTORE_CHAT_FROM "FROM chats c JOIN orgs o ON o.id = c.org_id "
+	"WHERE m.chat_id = c.id AND " CSTORE_ADMIN_SQL " ORDER BY fold(p.surname), fold(p.first_name))) "    \
+	"AS admins, c.org_id, o.name AS org_name, o.profile AS org_profile, o.type AS org_type, " \
+	"IFNULL(cl.name, '') AS class_name, c.created_by "
+#define CSTORE_CHAT_FROM                                                                        \
+	"FROM chats c JOIN orgs o ON o.id = c.org_id LEFT JOIN classes cl ON cl.id = c.class_id "
 
 /* Booleans as booleans, the admins' names as an array, and the profile's label of the kind
  * (the organisation's profile and type columns are dropped after use). */
@@ -449,6 +451,109 @@ int cstore_list(struct db *db, int64_t org, json_t **out)
 			      args, 1, out);
 	if (rc == PARTA_OK)
 		cstore_finish_rows(*out);
+	return rc;
+}
+
+/* The management list's filter (cstore.h) as SQL over chats c, parameters numbered as
+ * cstore_page binds them. */
+#define CSTORE_PAGE_WHERE                                                                       \
+	"WHERE c.org_id = ?1 AND (?2 IS NULL OR c.kind = ?2) "                                  \
+	"AND (?3 IS NULL OR instr(fold(c.name), ?3) > 0) "                                      \
+	"AND (?4 IS NULL OR c.id IN (SELECT m.chat_id FROM persons p JOIN chat_members m "       \
+	"ON m.person_id = p.id WHERE p.org_id = ?1 AND instr(fold(p.surname), ?4) = 1 AND "      \
+	CSTORE_MEMBER_SQL ")) "                                                                 \
+	"AND (?5 OR c.created_by = ?6 OR c.id IN (SELECT chat_id FROM chat_members WHERE "       \
+	"person_id = ?6 AND " CSTORE_ADMIN_SQL ") OR c.class_id IN (SELECT id FROM classes "     \
+	"WHERE org_id = ?1 AND homeroom_id = ?6 AND open = 1)) "
+#define CSTORE_PAGE_ORDER                                                                       \
+	"ORDER BY c.archived_at != 0, CASE WHEN ?7 = 0 THEN CASE c.kind WHEN 'staff' THEN 0 "     \
+	"WHEN 'class' THEN 1 WHEN 'parents' THEN 2 WHEN 'subject' THEN 3 ELSE 4 END ELSE 0 END, " \
+	"CASE WHEN ?7 = 2 THEN fold(c.name) END DESC, fold(c.name), c.id "
+
+static void cstore_bind_text(sqlite3_stmt *st, int i, const char *text)
+{
+	if (text != NULL)
+		sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void cstore_page_bind(sqlite3_stmt *st, int64_t org, const struct cstore_page_filter *f)
+{
+	sqlite3_bind_int64(st, 1, org);
+	cstore_bind_text(st, 2, f->kind);
+	cstore_bind_text(st, 3, f->name);
+	cstore_bind_text(st, 4, f->surname);
+	sqlite3_bind_int(st, 5, f->all);
+	sqlite3_bind_int64(st, 6, f->viewer);
+	sqlite3_bind_int(st, 7, (int)f->sort);
+}
+
+int cstore_page(struct db *db, int64_t org, const struct cstore_page_filter *f, int64_t *total,
+		json_t **out)
+{
+	*out = NULL;
+	*total = 0;
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM chats c " CSTORE_PAGE_WHERE);
+	if (st == NULL)
+		return PARTA_EIO;
+	cstore_page_bind(st, org, f);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*total = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW)
+		return PARTA_EIO;
+	/* The page's ids first: the per-chat counts below then run for its rows only. */
+	st = db_stmt(db, CSTORE_CHAT_FIELDS ", EXISTS (SELECT 1 FROM chat_members WHERE chat_id = "
+			 "c.id AND person_id = ?6 AND " CSTORE_ADMIN_SQL ") AS viewer_admin "
+			 CSTORE_CHAT_FROM "WHERE c.id IN (SELECT c.id FROM chats c " CSTORE_PAGE_WHERE
+			 CSTORE_PAGE_ORDER "LIMIT ?8 OFFSET ?9) " CSTORE_PAGE_ORDER);
+	if (st == NULL)
+		return PARTA_EIO;
+	cstore_page_bind(st, org, f);
+	sqlite3_bind_int64(st, 8, f->per_page);
+	sqlite3_bind_int64(st, 9, (f->page - 1) * f->per_page);
+	int rc = db_step_json(st, out);
+	if (rc == PARTA_OK)
+		cstore_finish_rows(*out);
+	return rc;
+}
+
+int cstore_insert_manual(struct db *db, int64_t org, enum chat_kind kind, int64_t class_id,
+			 int64_t subject_id, int year, const char *name, int64_t created_by,
+			 int64_t now, int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO chats (org_id, kind, class_id, load_id, "
+				       "subject_id, year, name, is_default, created_at, created_by) "
+				       "VALUES (?, ?, ?, 0, ?, ?, ?, 0, ?, ?)");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, org);
+	sqlite3_bind_text(st, 2, chat_kind_name(kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, class_id);
+	sqlite3_bind_int64(st, 4, subject_id);
+	sqlite3_bind_int(st, 5, year);
+	sqlite3_bind_text(st, 6, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 7, now);
+	sqlite3_bind_int64(st, 8, created_by);
+	int rc = db_step_done(st);
+	if (rc == PARTA_OK)
+		*id = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
+}
+
+int cstore_rename(struct db *db, int64_t org, int64_t chat, const char *name)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE chats SET name = ? WHERE org_id = ? AND id = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, org);
+	sqlite3_bind_int64(st, 3, chat);
+	int rc = db_step_done(st);
+	if (rc == PARTA_OK && sqlite3_changes(db_handle(db)) == 0)
+		rc = PARTA_ENOTFOUND;
 	return rc;
 }
 
@@ -528,7 +633,7 @@ int cstore_members(struct db *db, int64_t org, int64_t chat, bool all_rows, json
 		"FROM staff s WHERE s.person_id = m.person_id) AS verified, (SELECT o.profile = 'bars' AND "
 		"o.chats_admin_id = m.person_id FROM orgs o WHERE o.id = c.org_id) AS chats_admin FROM chat_members m JOIN chats c ON c.id = m.chat_id "
 		"JOIN persons p ON p.id = m.person_id WHERE c.org_id = ?1 AND m.chat_id = ?2 "
-		"AND (?3 OR " CSTORE_MEMBER_SQL ") ORDER BY p.surname, p.first_name, p.id",
+		"AND (?3 OR " CSTORE_MEMBER_SQL ") ORDER BY fold(p.surname), fold(p.first_name), p.id",
 		args, 3, out);
 	if (rc != PARTA_OK)
 		return rc;

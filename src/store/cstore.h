@@ -67,9 +67,9 @@ int cstore_person_link(struct db *db, int64_t org, int64_t person, bool linked, 
 /* Deletes a chat of `org` with its members (history included); PARTA_ENOTFOUND otherwise. */
 int cstore_delete(struct db *db, int64_t org, int64_t chat);
 
-/* The organisation's chats: [{"id","kind","kind_label","name","class_id","load_id",
- * "subject_id","year","is_default","archived","members","pending","admins":[names],"org_id",
- * "org_name"}], by kind and name. */
+/* The organisation's chats: [{"id","kind","kind_label","name","class_id","class_name",
+ * "load_id","subject_id","year","is_default","archived","members","pending","admins":[names],
+ * "created_by","org_id","org_name"}], by kind and name. */
 int cstore_list(struct db *db, int64_t org, json_t **out);
 /* The same rows for the chats where a person of `org` is a member (archived ones last). */
 int cstore_person_chats(struct db *db, int64_t org, int64_t person, json_t **out);
@@ -82,6 +82,30 @@ int cstore_profile_chats(struct db *db, int64_t profile, json_t **out);
  * "origin"}] by surname, origin being rule, chats_admin (bars), manual or excluded; verified:
  * a linked employee. Only members unless `all_rows`. */
 int cstore_members(struct db *db, int64_t org, int64_t chat, bool all_rows, json_t **out);
+/* A page of «Управление чатами»: the chats of `org` filtered by kind (NULL: every kind), a
+ * part of the name and the start of a member's surname (both folded by core/utf8.h utf8_fold;
+ * NULL: no filter); every chat when `all`, otherwise those `viewer` admins, made, or that
+ * belong to an open class they lead (core/chatperm.h chatperm_view). Rows as in cstore_list
+ * plus "viewer_admin"; *total counts every match. Archived chats come last. */
+enum cstore_sort { CSTORE_SORT_KIND = 0, CSTORE_SORT_NAME, CSTORE_SORT_NAME_DESC };
+struct cstore_page_filter {
+	const char *kind, *name, *surname;
+	bool all;
+	int64_t viewer;
+	enum cstore_sort sort;
+	int64_t page, per_page; /* page from 1 */
+};
+int cstore_page(struct db *db, int64_t org, const struct cstore_page_filter *f, int64_t *total,
+		json_t **out);
+
+/* A chat made by hand (not a default one, so the rules never touch it); *id its id.
+ * PARTA_EIO otherwise. */
+int cstore_insert_manual(struct db *db, int64_t org, enum chat_kind kind, int64_t class_id,
+			 int64_t subject_id, int year, const char *name, int64_t created_by,
+			 int64_t now, int64_t *id);
+/* Renames a chat of `org`; PARTA_ENOTFOUND when there is none. */
+int cstore_rename(struct db *db, int64_t org, int64_t chat, const char *name);
+
 /* One chat as in cstore_list; PARTA_ENOTFOUND when it is not the organisation's. */
 int cstore_chat(struct db *db, int64_t org, int64_t chat, json_t **out);
 

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "../core/err.h"
+#include "../core/utf8.h"
 #include "../util/log.h"
 #include "migrations.h"
 
@@ -121,6 +122,26 @@ static int db_migrate(struct db *db, char *err, size_t errlen)
 	return PARTA_OK;
 }
 
+/* SQL fold(text): core/utf8.h utf8_fold, for filters on Russian names («Ёлкин» finds «елкин»);
+ * NULL stays NULL. */
+static void db_sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *text = (const char *)sqlite3_value_text(argv[0]);
+	if (text == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	int len = sqlite3_value_bytes(argv[0]);
+	char *folded = sqlite3_malloc(len + 1);
+	if (folded == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	utf8_fold(text, (size_t)len, folded);
+	sqlite3_result_text(ctx, folded, len, sqlite3_free);
+}
+
 int db_open(const char *path, struct db **out, char *err, size_t errlen)
 {
 	char scratch[8];
@@ -143,6 +164,13 @@ int db_open(const char *path, struct db **out, char *err, size_t errlen)
 	}
 	sqlite3_busy_timeout(db->conn, 5000);
 	sqlite3_extended_result_codes(db->conn, 1);
+	if (sqlite3_create_function(db->conn, "fold", 1,
+				    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				    db_sql_fold, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot register fold(): %s", sqlite3_errmsg(db->conn));
+		db_close(db);
+		return PARTA_EIO;
+	}
 	/* journal_mode answers with the mode in force: anything but "wal" means the file is not a
 	 * usable database (or sits on a file system without shared memory). */
 	sqlite3_stmt *st = NULL;

@@ -364,6 +364,10 @@ const struct migration migrations[] = {
 	  * accounts of a person and of a profile: without these, every message scanned them all. */
 	 "CREATE INDEX accounts_person ON accounts(person_id);"
 	 "CREATE INDEX accounts_profile ON accounts(profile_id);"},
+	{17,
+	 /* «Управление чатами»: the person who made a chat by hand may delete it (0: the rules
+	  * made it). */
+	 "ALTER TABLE chats ADD COLUMN created_by INTEGER NOT NULL DEFAULT 0;"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

@@ -96,12 +96,34 @@ static void test_length_counts_code_points(void **state)
 	}
 }
 
+static void fold_is(const char *in, const char *want)
+{
+	size_t len = strlen(in);
+	char out[256];
+	assert_true(len < sizeof out);
+	utf8_fold(in, len, out);
+	out[len] = '\0';
+	assert_string_equal(out, want);
+}
+
+static void test_fold(void **state)
+{
+	(void)state;
+	fold_is("АБВГДЕЖЗИЙКЛМНОП", "абвгдежзийклмноп");
+	fold_is("РСТУФХЦЧШЩЪЫЬЭЮЯ", "рстуфхцчшщъыьэюя");
+	fold_is("Ёлкин ёж", "елкин еж");
+	fold_is("абв xyz XYZ 10А", "абв xyz xyz 10а");
+	fold_is("Ѣ ÄÖ €", "Ѣ ÄÖ €"); /* outside the two alphabets: unchanged */
+	fold_is("\xD0", "\xD0");     /* a truncated sequence is copied, not read past */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_text),
 		cmocka_unit_test(test_valid_text_respects_len),
 		cmocka_unit_test(test_length_counts_code_points),
+		cmocka_unit_test(test_fold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
