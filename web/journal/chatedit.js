@@ -48,6 +48,11 @@ async function ruleStudents(ctx, { kind, classId, subjectId, loadId }) {
   return (p.members || []).filter((m) => m.role === 'student').map((m) => ({ ...m, admin: false }));
 }
 
+// «Добавить себя» needs the caller's person, which only the proposal of a
+// chat «Другое» tells — asked of those who may create one.
+const mayNameSelf = (can) => (can.create_kinds || []).includes('other');
+
+// opts: { mode: 'add' | 'edit', chatId (edit), can (the list's `can`), onSaved(chat) }
 export function openChatEditor(ctx, opts) {
   if (opts.mode === 'add') return openAdd(ctx, opts);
   return openEdit(ctx, opts);
@@ -55,7 +60,7 @@ export function openChatEditor(ctx, opts) {
 
 // ---- «Редактировать чат» ----
 
-async function openEdit(ctx, { chatId, onSaved }) {
+async function openEdit(ctx, { chatId, can: screen = {}, onSaved }) {
   const m = modal({ title: 'Редактировать чат', wide: true, name: 'chat-edit' });
   const error = errorLine();
   const closeButton = h('button', { class: 'btn btn-secondary', type: 'button', text: 'Отмена', onclick: () => m.close() });
@@ -86,7 +91,7 @@ async function openEdit(ctx, { chatId, onSaved }) {
       chatId,
       readOnly,
       markNew: true,
-      self: () => ctx.self(),
+      self: mayNameSelf(screen) ? () => ctx.self() : null,
       students: chat.class_id ? {
         label: studentsLabel(terms),
         load: () => ruleStudents(ctx, { kind: chat.kind, classId: chat.class_id, subjectId: chat.subject_id, loadId: chat.load_id }),
@@ -137,12 +142,12 @@ async function openEdit(ctx, { chatId, onSaved }) {
 
 // ---- «Добавить новый чат» ----
 
-async function openAdd(ctx, { createKinds, onSaved }) {
+async function openAdd(ctx, { can: screen = {}, onSaved }) {
   const m = modal({ title: 'Добавить новый чат', wide: true, name: 'chat-add' });
   const error = errorLine();
   const terms = await ctx.terms();
-  const kinds = createKinds.length ? createKinds : ['other'];
-  const kind = select(kinds.map((k) => [k, ctx.kindLabel(k)]), kinds[0], { name: 'kind' });
+  const kinds = screen.create_kinds?.length ? screen.create_kinds : ['other'];
+  const kind = select(kinds.map((k) => [k, ctx.kindLabel(k)]), kinds.includes('subject') ? 'subject' : kinds[0], { name: 'kind' });
   const klass = select([['', '— выберите —']], '', { name: 'class_id' });
   const subject = select([['', '— выберите —']], '', { name: 'subject_id' });
   const name = h('input', { type: 'text', name: 'name', maxlength: '200', autocomplete: 'off' });
@@ -157,7 +162,7 @@ async function openAdd(ctx, { createKinds, onSaved }) {
     ctx,
     terms,
     chatId: 0,
-    self: () => ctx.self(),
+    self: mayNameSelf(screen) ? () => ctx.self() : null,
     students: {
       label: studentsLabel(terms),
       load: () => ruleStudents(ctx, { kind: kind.value, classId: klass.value, subjectId: subject.value, loadId: proposal?.load_id }),

@@ -54,6 +54,7 @@ function buildScreen(ctx) {
   const tbody = h('tbody');
   const nameSort = h('button', { class: 'th-sort', type: 'button', onclick: () => toggleSort() });
   const nameHeader = h('th', { scope: 'col' }, nameSort);
+  const classHeader = h('th', { scope: 'col', text: 'Класс' });
   const table = h('table', { class: 'table table-chats', 'aria-label': 'Чаты организации' },
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col', class: 'num', text: '№ п/п' }),
@@ -61,7 +62,7 @@ function buildScreen(ctx) {
       h('th', { scope: 'col', text: 'Тип чата' }),
       h('th', { scope: 'col', class: 'num', text: 'Кол-во участников' }),
       h('th', { scope: 'col', text: 'Учебный год' }),
-      h('th', { scope: 'col', text: 'Класс' }),
+      classHeader,
       h('th', { scope: 'col', text: 'Администратор' }))),
     tbody);
   const empty = h('p', { class: 'empty', text: 'Чатов не найдено', hidden: true });
@@ -82,7 +83,7 @@ function buildScreen(ctx) {
   initButton.addEventListener('click', () => openInitialize(ctx, { onDone: () => load() }));
   addButton.addEventListener('click', () => openChatEditor(ctx, {
     mode: 'add',
-    createKinds: state.data?.can?.create_kinds || [],
+    can: state.data?.can || {},
     onSaved: (chat) => { state.selected = chat?.id ?? null; load(); },
   }));
   deleteButton.addEventListener('click', () => askDelete());
@@ -134,6 +135,7 @@ function buildScreen(ctx) {
     state.data = data;
     ctx.learnLabels(data.chats);
     setOptions(kindSelect, kindOptions(ctx));
+    ctx.terms().then((t) => { classHeader.textContent = t.unit; });
     render();
   }
 
@@ -205,7 +207,7 @@ function buildScreen(ctx) {
   }
 
   function openEdit(chat) {
-    openChatEditor(ctx, { mode: 'edit', chatId: chat.id, onSaved: () => load() });
+    openChatEditor(ctx, { mode: 'edit', chatId: chat.id, can: state.data?.can || {}, onSaved: () => load() });
   }
 
   async function askDelete() {

@@ -18,7 +18,7 @@ import { openPicker } from './picker.js';
 export const fold = (s) => (s || '').toLocaleLowerCase('ru').replaceAll('ё', 'е');
 
 // rows: [{person_id, name, admin, pending}] the chat has now (empty for a new chat).
-// opts: { readOnly, students: {label, load()} | null, self: () => person | null,
+// opts: { readOnly, students: {label, load()} | null, self: (() => person) | null,
 //         chatId, ctx, terms, markNew (mark people not among `rows`) }
 export function memberEditor(rows, opts) {
   const start = new Map(rows.map((r) => [r.person_id, { admin: !!r.admin }]));
@@ -50,10 +50,10 @@ export function memberEditor(rows, opts) {
       refresh();
     },
   });
-  const selfButton = button('Добавить себя', async () => {
+  const selfButton = opts.self ? button('Добавить себя', async () => {
     const me = await opts.self();
     if (me) add([me]);
-  });
+  }) : null;
   const studentsButton = opts.students
     ? button(opts.students.label, async () => add(await opts.students.load()))
     : null;

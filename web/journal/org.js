@@ -4,7 +4,10 @@
 // asked of the server once per page and shared by the screens.
 //
 // The organisation's own settings, roster and subjects are administrators'
-// reading; other staff get what their chats and the server's proposals say.
+// reading (GET /orgs/{org}, /roster, /subjects answer 403 to anyone else);
+// other staff get what their chats say: the classes and subjects of the chats
+// in their management list, and the type from the kind labels («Группа» is a
+// college's word for a class chat).
 
 import { api } from '/lib/api.js';
 
@@ -51,8 +54,8 @@ export function orgContext(account) {
     terms: async () => {
       let s = {};
       try { s = await ctx.settings(); } catch { /* the school words */ }
-      const words = s.type === 'college' ? COLLEGE_TERMS : SCHOOL_TERMS;
-      return { ...words, ...(s.terms || {}) };
+      const college = s.type === 'college' || (!s.type && labels.class === 'Группа');
+      return { ...(college ? COLLEGE_TERMS : SCHOOL_TERMS), ...(s.terms || {}) };
     },
     // Open classes [{id, name}] the user may choose: an administrator every
     // class of the roster, other staff the classes of their chats.
@@ -79,6 +82,7 @@ export function orgContext(account) {
     }),
     // The user as a chat member {person_id, name, pending} («Добавить себя»):
     // the server's proposal for a chat of kind «Другое» has the caller alone.
+    // Only those who may create such a chat can ask (/me names no person).
     self: () => once('self', async () => {
       const p = await api.get(`${base}/chats/proposal?kind=other`);
       const me = (p.members || [])[0];
@@ -91,7 +95,8 @@ export function orgContext(account) {
 }
 
 // «Химия» from «9г - Химия» or «10А/Краеведение».
+// A subgroup's number («4а - Английский язык/1») is not the subject's.
 function subjectOf(chat) {
   const m = /^.*?(?: - |\/)(.+)$/.exec(chat.name || '');
-  return m ? m[1] : chat.name;
+  return (m ? m[1] : chat.name).replace(/\/\d+$/, '');
 }

@@ -46,9 +46,16 @@ export function checkbox(label, attrs = {}) {
 }
 
 // The alert line of a form or a dialog: show(message) / show('') to clear.
+// A message is scrolled into view (a long dialog may hide it below).
 export function errorLine() {
   const node = h('p', { class: 'form-error', role: 'alert' });
-  return { node, show: (message) => { node.textContent = message || ''; } };
+  return {
+    node,
+    show: (message) => {
+      node.textContent = message || '';
+      if (message && node.isConnected) node.scrollIntoView({ block: 'nearest' });
+    },
+  };
 }
 
 // A modal dialog: { dialog, body, actions, close(value) }. `wide` for tables.
