@@ -216,7 +216,10 @@ test('the administrator initializes, creates «10А/Краеведение», ad
 
   // «Перейти в чат»: the messenger, on that chat (its own sign-in: this account is not linked).
   ctx.allow(401, '/api/v1/messenger/me');
-  await row(page, '10А - Математика').locator('td').nth(2).click();
+  // By keyboard: a row takes the focus and Enter makes it the current one.
+  await row(page, '10А - Математика').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await row(page, '10А - Математика').getAttribute('aria-selected'), 'true');
   await page.getByRole('button', { name: 'Перейти в чат' }).click();
   await page.waitForURL((u) => u.pathname === '/messenger/' && /^#chat\/\d+$/.test(u.hash));
   ctx.assertNoProblems();

@@ -52,6 +52,11 @@ async function ruleStudents(ctx, { kind, classId, subjectId, loadId }) {
 // chat «Другое» tells — asked of those who may create one.
 const mayNameSelf = (can) => (can.create_kinds || []).includes('other');
 
+// «Добавить учеников» reads the rule's students from the proposal of a class
+// chat (a subject chat: of that subject), which only those who may create
+// such a chat can ask.
+const mayPropose = (can, kind) => (can.create_kinds || []).includes(kind === 'subject' ? 'subject' : 'class');
+
 // opts: { mode: 'add' | 'edit', chatId (edit), can (the list's `can`), onSaved(chat) }
 export function openChatEditor(ctx, opts) {
   if (opts.mode === 'add') return openAdd(ctx, opts);
@@ -92,7 +97,7 @@ async function openEdit(ctx, { chatId, can: screen = {}, onSaved }) {
       readOnly,
       markNew: true,
       self: mayNameSelf(screen) ? () => ctx.self() : null,
-      students: chat.class_id ? {
+      students: chat.class_id && mayPropose(screen, chat.kind) ? {
         label: studentsLabel(terms),
         load: () => ruleStudents(ctx, { kind: chat.kind, classId: chat.class_id, subjectId: chat.subject_id, loadId: chat.load_id }),
       } : null,
