@@ -74,7 +74,7 @@ demo: deps
 	build/parta demo
 
 bench: deps
-	@$(MAKE) --no-print-directory build/parta build/bench-sync build/bench-msgload
+	@$(MAKE) --no-print-directory build/parta build/bench-sync build/bench-msgload build/bench-journal
 	@bench/run.sh
 
 # The differential chat-sync test at its full size (10,000 random histories per profile).

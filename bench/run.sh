@@ -13,6 +13,8 @@
 #   msg.fanout.deliveries_per_s, msg.send_to_deliver.p50_ms / p99_ms (at BENCH_MSG_RATE
 #   messages/s, default 1000, into chats of 30), ws.idle.kib_per_conn (BENCH_MSG_USERS
 #   connections, default 3000)   see bench/msgload.c
+#   journal.chats.page.p99_ms, journal.picker.page.p99_ms (< 50 ms; 4,000 students, ~5,000
+#   chats)   see bench/journal.c
 #   roster.import.oneroster.rows_per_s  parta import --format oneroster of a generated bulk
 #                                export (~300,000 rows, 22,000 students; target >= 100000)
 set -euo pipefail
@@ -68,6 +70,10 @@ echo "roster.generate.region100.s $(awk -v a="$start" -v b="$end" 'BEGIN { print
 # Chat sync on that region (bench/sync.c): Initialize from no chats, again (no-op), and
 # single enrolments with their sync and commit.
 "${BENCH_SYNC:-build/bench-sync}" "$dir/region.db"
+
+# «Управление чатами» on a school of 4,000 students and about 5,000 chats (bench/journal.c):
+# management list and participant picker pages (targets: p99 < 50 ms).
+"${BENCH_JOURNAL:-build/bench-journal}" "$dir/journal.db"
 
 # A OneRoster export of one large school, imported into a new organisation.
 rows=$(node bench/oneroster-gen.mjs "$dir/oneroster" "${BENCH_ONEROSTER_STUDENTS:-22000}")

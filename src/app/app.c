@@ -39,7 +39,8 @@ int app_init(struct app *app, struct db *db, struct app_limits limits, bool test
 			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
 			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		return PARTA_ENOMEM;
-	return PARTA_OK;
+	/* The loop's roster cache; a worker's copy of the app has none. */
+	return rcache_init(app);
 }
 
 int64_t app_now(const struct app *app)

@@ -37,7 +37,18 @@ int rcache_get(struct app *app, int64_t org, struct roster *out)
 		e->used = ++app->rosters->tick;
 		return roster_copy(out, &e->roster);
 	}
-	return rstore_roster_load(app->db, org, out);
+	rc = rstore_roster_load(app->db, org, out);
+	/* Kept for the next reader (the management screens read it on every request); a
+	 * worker's copy of the app has no cache and keeps none. */
+	if (rc == PARTA_OK && app->rosters != NULL)
+		rcache_put(app, org, version, out);
+	return rc;
+}
+
+int rcache_init(struct app *app)
+{
+	app->rosters = calloc(1, sizeof *app->rosters);
+	return app->rosters ? PARTA_OK : PARTA_ENOMEM;
 }
 
 void rcache_put(struct app *app, int64_t org, int64_t version, const struct roster *r)

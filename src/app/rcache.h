@@ -15,8 +15,12 @@
 
 #define RCACHE_ORGS 64
 
+/* Gives the app an empty cache (PARTA_ENOMEM). */
+int rcache_init(struct app *app);
+
 /* A copy of the organisation's current roster into `out` (initialized here; free it with
- * roster_free), read inside the caller's transaction. */
+ * roster_free), read inside the caller's transaction; a roster read from the database is
+ * cached when the app has a cache (the loop's, made by app_init). */
 int rcache_get(struct app *app, int64_t org, struct roster *out);
 
 /* After the caller's transaction committed a change: `r` (copied) is the roster at `version`

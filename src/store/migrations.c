@@ -366,8 +366,10 @@ const struct migration migrations[] = {
 	 "CREATE INDEX accounts_profile ON accounts(profile_id);"},
 	{17,
 	 /* «Управление чатами»: the person who made a chat by hand may delete it (0: the rules
-	  * made it). */
-	 "ALTER TABLE chats ADD COLUMN created_by INTEGER NOT NULL DEFAULT 0;"},
+	  * made it); the picker's class filter finds a class's parents and teachers. */
+	 "ALTER TABLE chats ADD COLUMN created_by INTEGER NOT NULL DEFAULT 0;"
+	 "CREATE INDEX guardians_student ON guardians(student_id);"
+	 "CREATE INDEX loads_class ON loads(class_id, teacher_id);"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];

@@ -20,11 +20,11 @@
 	"AND (?3 IS NULL OR instr(fold(p.surname), ?3) = 1) "                                    \
 	"AND (?4 IS NULL OR instr(fold(p.surname || ' ' || p.first_name || ' ' || "              \
 	"p.patronymic), ?4) > 0) AND (?5 IS NULL OR p.gender = ?5) "                             \
-	"AND (?6 = 0 OR e.class_id = ?6 OR EXISTS (SELECT 1 FROM guardians g JOIN enrolments ge " \
-	"ON ge.student_id = g.student_id WHERE g.parent_id = p.id AND ge.class_id = ?6) OR "     \
-	"EXISTS (SELECT 1 FROM classes hc WHERE hc.id = ?6 AND hc.homeroom_id = p.id) OR "       \
-	"EXISTS (SELECT 1 FROM loads l WHERE l.class_id = ?6 AND l.teacher_id = p.id)) "
-#define PEOPLE_ORDER "ORDER BY fold(p.surname), fold(p.first_name), fold(p.patronymic), p.id "
+	"AND (?6 = 0 OR p.id IN (SELECT student_id FROM enrolments WHERE class_id = ?6 "         \
+	"UNION ALL SELECT g.parent_id FROM enrolments ge JOIN guardians g ON g.student_id = "    \
+	"ge.student_id WHERE ge.class_id = ?6 UNION ALL SELECT homeroom_id FROM classes WHERE "  \
+	"id = ?6 UNION ALL SELECT teacher_id FROM loads WHERE class_id = ?6)) "
+#define PEOPLE_ORDER "ORDER BY fold(p.surname || ' ' || p.first_name || ' ' || p.patronymic), p.id "
 
 static void people_bind_text(sqlite3_stmt *st, int i, const char *text)
 {
@@ -107,13 +107,16 @@ int people_find(struct db *db, int64_t org, const struct people_filter *f, int64
 	int rc = people_count(db, org, f, total);
 	if (rc != PARTA_OK)
 		return rc;
+	/* The page's ids first: the roles and the member mark are then read for its rows only. */
 	sqlite3_stmt *st = db_stmt(
 		db, "SELECT p.id AS person_id, p.surname, p.first_name, p.patronymic, p.birth_date, "
 		    "p.gender, " PEOPLE_IS_STAFF " AS is_staff, " PEOPLE_IS_STUDENT " AS is_student, "
 		    PEOPLE_IS_PARENT " AS is_parent, IFNULL(cl.name, '') AS class_name, "
 		    "EXISTS (SELECT 1 FROM chat_members m JOIN chats c ON c.id = m.chat_id WHERE "
 		    "m.chat_id = ?7 AND c.org_id = ?1 AND m.person_id = p.id AND " CSTORE_MEMBER_SQL
-		    ") AS member " PEOPLE_FROM_WHERE PEOPLE_ORDER "LIMIT ?8 OFFSET ?9");
+		    ") AS member FROM persons p LEFT JOIN enrolments e ON e.student_id = p.id LEFT "
+		    "JOIN classes cl ON cl.id = e.class_id WHERE p.id IN (SELECT p.id "
+		    PEOPLE_FROM_WHERE PEOPLE_ORDER "LIMIT ?8 OFFSET ?9) " PEOPLE_ORDER);
 	if (st == NULL)
 		return PARTA_EIO;
 	people_bind(st, org, f);
