@@ -19,14 +19,15 @@ let generation = 0; // the newest render wins; older answers are dropped
 
 // «Перейти в мессенджер»: a messenger session for the linked profile, no
 // password, then the messenger face. With `ifLinked`, an account that is not
-// linked just goes to the messenger's own sign-in.
-export async function openMessenger({ ifLinked = true, button = null } = {}) {
+// linked just goes to the messenger's own sign-in. `hash` («#chat/12») names
+// the chat to show; the messenger reads what it understands of it.
+export async function openMessenger({ ifLinked = true, button = null, hash = '' } = {}) {
   if (button) button.disabled = true;
   showBanner('');
   try {
     const linked = ifLinked ? (await api.get('/api/v1/me/link')).linked : true;
     if (linked) await api.post('/api/v1/me/messenger', {});
-    location.assign('/messenger/');
+    location.assign('/messenger/' + hash);
   } catch (err) {
     showBanner(err.message);
     if (button) button.disabled = false;
