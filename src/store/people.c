@@ -87,6 +87,8 @@ static void people_finish(json_t *rows)
 		json_object_set_new(row, "roles", list);
 		json_object_set_new(row, "member",
 				    json_boolean(json_integer_value(json_object_get(row, "member"))));
+		json_object_set_new(row, "pending",
+				    json_boolean(json_integer_value(json_object_get(row, "pending"))));
 	}
 }
 
@@ -104,6 +106,7 @@ int people_find(struct db *db, int64_t org, const struct people_filter *f, int64
 		db, "SELECT p.id AS person_id, p.surname, p.first_name, p.patronymic, p.birth_date, "
 		    "p.gender, " PEOPLE_IS_STAFF " AS is_staff, " PEOPLE_IS_STUDENT " AS is_student, "
 		    PEOPLE_IS_PARENT " AS is_parent, IFNULL(cl.name, '') AS class_name, "
+		    "p.linked = 0 AS pending, "
 		    "EXISTS (SELECT 1 FROM chat_members m JOIN chats c ON c.id = m.chat_id WHERE "
 		    "m.chat_id = ?7 AND c.org_id = ?1 AND m.person_id = p.id AND " CSTORE_MEMBER_SQL
 		    ") AS member FROM persons p LEFT JOIN enrolments e ON e.student_id = p.id LEFT "

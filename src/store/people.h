@@ -28,7 +28,8 @@ struct people_filter {
 #define PEOPLE_IDS_MAX 10000
 
 /* *rows: [{"person_id","surname","first_name","patronymic","birth_date","gender",
- * "roles":["staff","student","parent"],"class_name","member"}]; *total counts every match;
+ * "roles":["staff","student","parent"],"class_name","member","pending"}] (pending: no linked
+ * messenger profile yet); *total counts every match;
  * when `ids` is not NULL it receives the ids of every match (at most PEOPLE_IDS_MAX) in the
  * same order. */
 int people_find(struct db *db, int64_t org, const struct people_filter *f, int64_t *total,

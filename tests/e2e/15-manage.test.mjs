@@ -178,7 +178,7 @@ test('the participant picker: roles, gender, class, text, pages, all ids, member
   const students = await pick(`?roles=student&chat=${cls.id}`);
   assert.deepEqual(students.people.map((p) => [p.surname, p.class_name, p.member]),
     [['Борисов', '10А', false], ['Вернова', '10Б', false], ['Ёлкина', '10А', true]]);
-  assert.deepEqual((await pick('?roles=parent')).people.map((p) => [p.surname, p.roles]), [['Ёлкина', ['parent']]]);
+  assert.deepEqual((await pick('?roles=parent')).people.map((p) => [p.surname, p.roles, p.pending]), [['Ёлкина', ['parent'], true]]);
   assert.deepEqual((await pick(`?roles=staff&gender=m`)).people.map((p) => p.surname), ['Админов', 'Предметов']);
   assert.deepEqual((await pick(`?class_id=${ids.c10b}`)).people.map((p) => p.surname), ['Бэшкина', 'Вернова']);
   assert.deepEqual((await pick(`?q=${encodeURIComponent('елена')}`)).people.map((p) => p.first_name), ['Елена']);
