@@ -100,6 +100,33 @@ static int chatman_facts(struct app *app, const struct chatman_actor *a, int64_t
 	return PARTA_OK;
 }
 
+/* What «Добавить новый чат» may offer the actor: the open classes they may make a chat for
+ * (every one for a manager who may create; otherwise those they lead or teach in) and the
+ * organisation's subjects; both empty for one who may create nothing. */
+static int chatman_choices(struct app *app, const struct chatman_actor *a, bool creates,
+			   json_t **classes, json_t **subjects)
+{
+	*classes = json_array();
+	const struct roster *r = &a->roster;
+	bool all = (a->perm.powers & CHATPERM_CREATE) != 0;
+	for (size_t i = 0; creates && i < r->nclasses; i++) {
+		const struct roster_class *c = &r->classes[i];
+		bool mine = all || chatperm_leads(r, a->perm.person, c->id);
+		for (size_t k = 0; !mine && k < r->nloads; k++)
+			mine = r->loads[k].class_id == c->id && r->loads[k].teacher == a->perm.person;
+		if (c->open && mine)
+			json_array_append_new(*classes,
+					      json_pack("{s:I,s:s}", "id", (json_int_t)c->id, "name", c->name));
+	}
+	if (!creates) {
+		*subjects = json_array();
+		return PARTA_OK;
+	}
+	const int64_t args[] = {a->org};
+	return db_rows_json(app->db, "SELECT id, name FROM subjects WHERE org_id = ? ORDER BY name",
+			    args, 1, subjects);
+}
+
 int chatman_list(struct app *app, const struct chatman_actor *a, struct cstore_page_filter *f,
 		 json_t **out)
 {
@@ -124,14 +151,21 @@ int chatman_list(struct app *app, const struct chatman_actor *a, struct cstore_p
 		json_object_set_new(row, "can_delete",
 				    json_boolean(chatperm_delete(&a->perm, a->profile, &c)));
 	}
-	json_t *kinds = json_array();
+	json_t *kinds = json_array(), *classes = NULL, *subjects = NULL;
 	for (int k = 0; k < CHAT_KINDS; k++)
 		if (chatperm_create_kind(&a->perm, (enum chat_kind)k))
 			json_array_append_new(kinds, json_string(chat_kind_name((enum chat_kind)k)));
-	*out = json_pack("{s:I,s:I,s:I,s:o,s:{s:b,s:b,s:o}}", "total", (json_int_t)total, "page",
-			 (json_int_t)f->page, "per_page", (json_int_t)f->per_page, "chats", rows,
-			 "can", "initialize", chatperm_initialize(&a->perm), "create",
-			 json_array_size(kinds) > 0, "create_kinds", kinds);
+	rc = chatman_choices(app, a, json_array_size(kinds) > 0, &classes, &subjects);
+	if (rc != PARTA_OK) {
+		json_decref(rows);
+		json_decref(kinds);
+		return rc;
+	}
+	*out = json_pack("{s:I,s:I,s:I,s:o,s:{s:b,s:b,s:o,s:o,s:o}}", "total", (json_int_t)total,
+			 "page", (json_int_t)f->page, "per_page", (json_int_t)f->per_page, "chats",
+			 rows, "can", "initialize", chatperm_initialize(&a->perm), "create",
+			 json_array_size(kinds) > 0, "create_kinds", kinds, "classes", classes,
+			 "subjects", subjects);
 	return *out ? PARTA_OK : PARTA_ENOMEM;
 }
 

@@ -90,7 +90,9 @@ const page = (session, query) => ok(call('GET', `${base}/chats${query}`, undefin
 test('the management list: filters, sort, pages, and what each row allows', async () => {
   const all = await page(s.admin, '?per_page=500');
   assert.deepEqual(all.chats.map((c) => c.name), ['Учительская', '10А - Ученики', '10Б - Ученики', '10А - Родители', '10Б - Родители']);
-  assert.deepEqual(all.can, { initialize: true, create: true, create_kinds: ['staff', 'class', 'parents', 'subject', 'other'] });
+  assert.deepEqual([all.can.initialize, all.can.create, all.can.create_kinds], [true, true, ['staff', 'class', 'parents', 'subject', 'other']]);
+  assert.deepEqual(all.can.classes.map((c) => c.name), ['10А', '10Б']);
+  assert.deepEqual(all.can.subjects.map((x) => x.name), ['Краеведение', 'Математика']);
   const a = all.chats[1];
   assert.deepEqual([a.kind_label, a.members, a.year, a.class_name, a.admins, a.can_edit, a.can_delete],
     ['Класс', 3, 2026, '10А', ['Классова Нина'], true, true]);
@@ -107,9 +109,12 @@ test('the management list: filters, sort, pages, and what each row allows', asyn
   // A homeroom teacher sees the chats of the class they lead, and may create only some kinds.
   const mine = await page(s.homeroom, '');
   assert.deepEqual(mine.chats.map((c) => c.name), ['10А - Ученики', '10А - Родители']);
-  assert.deepEqual(mine.can, { initialize: false, create: true, create_kinds: ['class', 'parents', 'subject'] });
+  assert.deepEqual([mine.can.initialize, mine.can.create, mine.can.create_kinds, mine.can.classes.map((c) => c.name)],
+    [false, true, ['class', 'parents', 'subject'], ['10А']]);
   const teacher = await page(s.teacher, '');
-  assert.deepEqual([teacher.total, teacher.can.create_kinds], [0, ['subject']]);
+  assert.deepEqual([teacher.total, teacher.can.create_kinds, teacher.can.classes.map((c) => c.name)], [0, ['subject'], ['10А']]);
+  const other = await page(s.chatAdmin, '');
+  assert.deepEqual([other.can.create, other.can.classes, other.can.subjects], [false, [], []]);
 });
 
 test('«Добавить новый чат»: proposal, a chat by hand, a default chat made again, the pending mark', async () => {

@@ -5,9 +5,9 @@
 //
 // The organisation's own settings, roster and subjects are administrators'
 // reading (GET /orgs/{org}, /roster, /subjects answer 403 to anyone else);
-// other staff get what their chats say: the classes and subjects of the chats
-// in their management list, and the type from the kind labels («Группа» is a
-// college's word for a class chat).
+// other staff get the classes and subjects the management list offers them
+// ("can"), and the type from the kind labels («Группа» is a college's word for
+// a class chat).
 
 import { api } from '/lib/api.js';
 
@@ -58,28 +58,22 @@ export function orgContext(account) {
       return { ...(college ? COLLEGE_TERMS : SCHOOL_TERMS), ...(s.terms || {}) };
     },
     // Open classes [{id, name}] the user may choose: an administrator every
-    // class of the roster, other staff the classes of their chats.
+    // class of the roster, other staff those the server offers them.
     classes: () => once('classes', async () => {
       if (isAdmin) {
         const roster = await api.get(`${base}/roster`);
         return (roster.classes || []).filter((c) => c.open !== 0 && c.open !== false)
           .map((c) => ({ id: c.id, name: c.name, year: c.year }));
       }
-      const { chats = [] } = await api.get(`${base}/chats?per_page=500`);
-      const seen = new Map();
-      for (const c of chats) {
-        if (c.class_id && !c.archived && !seen.has(c.class_id)) seen.set(c.class_id, { id: c.class_id, name: c.class_name });
-      }
-      return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name, 'ru', { numeric: true }));
+      return (await ctx.choices()).classes || [];
     }),
-    // Subjects [{id, name}]; for other staff those of their subject chats.
+    // Subjects [{id, name}]; for other staff as the server offers them.
     subjects: () => once('subjects', async () => {
       if (isAdmin) return (await api.get(`${base}/subjects`)).subjects || [];
-      const { chats = [] } = await api.get(`${base}/chats?kind=subject&per_page=500`);
-      const seen = new Map();
-      for (const c of chats) if (c.subject_id && !seen.has(c.subject_id)) seen.set(c.subject_id, { id: c.subject_id, name: subjectOf(c) });
-      return [...seen.values()];
+      return (await ctx.choices()).subjects || [];
     }),
+    // What the server offers this user for «Добавить новый чат» (the list's "can").
+    choices: () => once('choices', async () => (await api.get(`${base}/chats?per_page=1`)).can || {}),
     // The user as a chat member {person_id, name, pending} («Добавить себя»):
     // the server's proposal for a chat of kind «Другое» has the caller alone.
     // Only those who may create such a chat can ask (/me names no person).
@@ -92,11 +86,4 @@ export function orgContext(account) {
     forget: (key) => cache.delete(key),
   };
   return ctx;
-}
-
-// «Химия» from «9г - Химия» or «10А/Краеведение».
-// A subgroup's number («4а - Английский язык/1») is not the subject's.
-function subjectOf(chat) {
-  const m = /^.*?(?: - |\/)(.+)$/.exec(chat.name || '');
-  return (m ? m[1] : chat.name).replace(/\/\d+$/, '');
 }
