@@ -83,3 +83,29 @@ void utf8_fold(const char *s, size_t len, char *out)
 		}
 	}
 }
+
+size_t utf8_natural_key(const char *s, size_t len, char *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len;) {
+		size_t run = 0;
+		while (i + run < len && s[i + run] >= '0' && s[i + run] <= '9')
+			run++;
+		if (run == 0) {
+			/* Up to the next digit, folded as a whole (a fold never splits a character). */
+			size_t text = 0;
+			while (i + text < len && !(s[i + text] >= '0' && s[i + text] <= '9'))
+				text++;
+			utf8_fold(s + i, text, out + n);
+			n += text;
+			i += text;
+			continue;
+		}
+		for (size_t pad = run; pad < UTF8_NATURAL_DIGITS; pad++)
+			out[n++] = '0';
+		for (size_t k = 0; k < run; k++)
+			out[n++] = s[i + k];
+		i += run;
+	}
+	return n;
+}

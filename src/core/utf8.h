@@ -17,4 +17,10 @@ size_t utf8_length(const char *s, size_t len);
  * `out` needs exactly `len` bytes; other bytes are copied unchanged. */
 void utf8_fold(const char *s, size_t len, char *out);
 
+/* A key that sorts names as people read them: folded (utf8_fold) and every run of ASCII
+ * digits left-padded with zeros to UTF8_NATURAL_DIGITS, so «2А» comes before «10А». Writes
+ * at most len * UTF8_NATURAL_DIGITS bytes (no NUL) to `out` and returns how many. */
+#define UTF8_NATURAL_DIGITS 10
+size_t utf8_natural_key(const char *s, size_t len, char *out);
+
 #endif

@@ -468,7 +468,7 @@ int cstore_list(struct db *db, int64_t org, json_t **out)
 #define CSTORE_PAGE_ORDER                                                                       \
 	"ORDER BY c.archived_at != 0, CASE WHEN ?7 = 0 THEN CASE c.kind WHEN 'staff' THEN 0 "     \
 	"WHEN 'class' THEN 1 WHEN 'parents' THEN 2 WHEN 'subject' THEN 3 ELSE 4 END ELSE 0 END, " \
-	"CASE WHEN ?7 = 2 THEN fold(c.name) END DESC, fold(c.name), c.id "
+	"CASE WHEN ?7 = 2 THEN natkey(c.name) END DESC, natkey(c.name), c.id "
 
 static void cstore_page_bind(sqlite3_stmt *st, int64_t org, const struct cstore_page_filter *f)
 {

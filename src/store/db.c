@@ -142,6 +142,25 @@ static void db_sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, folded, len, sqlite3_free);
 }
 
+/* SQL natkey(text): core/utf8.h utf8_natural_key, to sort «2А» before «10А». */
+static void db_sql_natural(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *text = (const char *)sqlite3_value_text(argv[0]);
+	if (text == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	size_t len = (size_t)sqlite3_value_bytes(argv[0]);
+	char *key = sqlite3_malloc64(len * UTF8_NATURAL_DIGITS + 1);
+	if (key == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	size_t n = utf8_natural_key(text, len, key);
+	sqlite3_result_text64(ctx, key, n, sqlite3_free, SQLITE_UTF8);
+}
+
 int db_open(const char *path, struct db **out, char *err, size_t errlen)
 {
 	char scratch[8];
@@ -166,8 +185,12 @@ int db_open(const char *path, struct db **out, char *err, size_t errlen)
 	sqlite3_extended_result_codes(db->conn, 1);
 	if (sqlite3_create_function(db->conn, "fold", 1,
 				    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-				    db_sql_fold, NULL, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot register fold(): %s", sqlite3_errmsg(db->conn));
+				    db_sql_fold, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db->conn, "natkey", 1,
+				    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				    db_sql_natural, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot register fold() and natkey(): %s",
+			 sqlite3_errmsg(db->conn));
 		db_close(db);
 		return PARTA_EIO;
 	}

@@ -175,6 +175,11 @@ test('«Редактировать чат»: one PATCH renames, adds, removes, a
   assert.equal((await call('PATCH', `${base}/chats/${id}`, { add: [ids.boris, 999999] }, s.admin)).status, 404);
   const still = await ok(call('GET', `${base}/chats/${id}`, undefined, s.admin));
   assert.equal(still.members.some((m) => m.person_id === ids.boris), false, 'a failed save changes nothing');
+  // Names sort as people read numbers: «Кружок 2» before «Кружок 10».
+  for (const name of ['Кружок 10', 'Кружок 2']) await ok(call('POST', `${base}/chats`, { kind: 'other', name }, s.admin), 201);
+  const q = `?name=${encodeURIComponent('кружок ')}`;
+  assert.deepEqual((await page(s.admin, `${q}&sort=name`)).chats.map((c) => c.name), ['Кружок 2', 'Кружок 10']);
+  assert.deepEqual((await page(s.admin, `${q}&sort=-name`)).chats.map((c) => c.name), ['Кружок 10', 'Кружок 2']);
 });
 
 test('the participant picker: roles, gender, class, text, pages, all ids, members marked', async () => {

@@ -117,6 +117,30 @@ static void test_fold(void **state)
 	fold_is("\xD0", "\xD0");     /* a truncated sequence is copied, not read past */
 }
 
+static void key_is(const char *in, const char *want)
+{
+	size_t len = strlen(in);
+	char out[512];
+	assert_true(len * UTF8_NATURAL_DIGITS < sizeof out);
+	size_t n = utf8_natural_key(in, len, out);
+	out[n] = '\0';
+	assert_string_equal(out, want);
+}
+
+static void test_natural_key(void **state)
+{
+	(void)state;
+	key_is("10А - Ученики", "0000000010а - ученики");
+	key_is("2Ё", "0000000002е");
+	key_is("ДО-19-3", "до-0000000019-0000000003");
+	key_is("", "");
+	key_is("12345678901", "12345678901"); /* longer than the width: kept */
+	/* «2а» sorts before «10а», «Ёлка» among the е. */
+	char a[64], b[64];
+	size_t na = utf8_natural_key("2а", strlen("2а"), a), nb = utf8_natural_key("10а", 4, b);
+	assert_true(memcmp(a, b, na < nb ? na : nb) < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +148,7 @@ int main(void)
 		cmocka_unit_test(test_valid_text_respects_len),
 		cmocka_unit_test(test_length_counts_code_points),
 		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_natural_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
