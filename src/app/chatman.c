@@ -127,6 +127,28 @@ static int chatman_choices(struct app *app, const struct chatman_actor *a, bool 
 			    args, 1, subjects);
 }
 
+/* The actor as a chat member ({"person_id","name","pending"}, «Добавить себя»), or null for
+ * an account without a person. */
+static int chatman_me(struct app *app, const struct chatman_actor *a, json_t **me)
+{
+	*me = NULL;
+	if (a->perm.person == 0) {
+		*me = json_null();
+		return PARTA_OK;
+	}
+	json_t *ids = json_pack("[I]", (json_int_t)a->perm.person), *rows = NULL;
+	int rc = ids ? people_named(app->db, a->org, ids, &rows) : PARTA_ENOMEM;
+	json_decref(ids);
+	if (rc != PARTA_OK)
+		return rc;
+	json_t *row = json_array_get(rows, 0);
+	if (row != NULL)
+		json_object_del(row, "role");
+	*me = row ? json_incref(row) : json_null();
+	json_decref(rows);
+	return PARTA_OK;
+}
+
 int chatman_list(struct app *app, const struct chatman_actor *a, struct cstore_page_filter *f,
 		 json_t **out)
 {
@@ -155,17 +177,22 @@ int chatman_list(struct app *app, const struct chatman_actor *a, struct cstore_p
 	for (int k = 0; k < CHAT_KINDS; k++)
 		if (chatperm_create_kind(&a->perm, (enum chat_kind)k))
 			json_array_append_new(kinds, json_string(chat_kind_name((enum chat_kind)k)));
+	json_t *me = NULL;
 	rc = chatman_choices(app, a, json_array_size(kinds) > 0, &classes, &subjects);
+	if (rc == PARTA_OK)
+		rc = chatman_me(app, a, &me);
 	if (rc != PARTA_OK) {
 		json_decref(rows);
 		json_decref(kinds);
+		json_decref(classes);
+		json_decref(subjects);
 		return rc;
 	}
-	*out = json_pack("{s:I,s:I,s:I,s:o,s:{s:b,s:b,s:o,s:o,s:o}}", "total", (json_int_t)total,
+	*out = json_pack("{s:I,s:I,s:I,s:o,s:{s:b,s:b,s:o,s:o,s:o,s:o}}", "total", (json_int_t)total,
 			 "page", (json_int_t)f->page, "per_page", (json_int_t)f->per_page, "chats",
 			 rows, "can", "initialize", chatperm_initialize(&a->perm), "create",
 			 json_array_size(kinds) > 0, "create_kinds", kinds, "classes", classes,
-			 "subjects", subjects);
+			 "subjects", subjects, "me", me);
 	return *out ? PARTA_OK : PARTA_ENOMEM;
 }
 

@@ -33,8 +33,9 @@ int chatman_actor_load(struct app *app, const struct account *acc, struct chatma
 void chatman_actor_free(struct chatman_actor *a);
 
 /* A page of the list: {"total","page","per_page","chats":[… "can_edit","can_delete"],
- * "can":{"initialize","create","create_kinds","classes":[{id,name}],"subjects":[{id,name}]}}
- * — the classes and subjects «Добавить новый чат» may offer the actor. `f->all` and `f->viewer` are set here. */
+ * "can":{"initialize","create","create_kinds","classes":[{id,name}],"subjects":[{id,name}],
+ * "me":{person_id,name,pending}|null}} — the classes and subjects «Добавить новый чат» may
+ * offer the actor, and the actor as a member («Добавить себя»). `f->all` and `f->viewer` are set here. */
 int chatman_list(struct app *app, const struct chatman_actor *a, struct cstore_page_filter *f,
 		 json_t **out);
 /* {"chat","members","can":{"edit","delete"}}; every row (excluded ones too) when `all_rows`. */

@@ -115,6 +115,8 @@ test('the management list: filters, sort, pages, and what each row allows', asyn
   assert.deepEqual([teacher.total, teacher.can.create_kinds, teacher.can.classes.map((c) => c.name)], [0, ['subject'], ['10А']]);
   const other = await page(s.chatAdmin, '');
   assert.deepEqual([other.can.create, other.can.classes, other.can.subjects], [false, [], []]);
+  assert.deepEqual(other.can.me, { person_id: ids.chatAdmin, name: 'Админов Олег', pending: true });
+  assert.equal(all.can.me, null, 'the administrator\'s account has no person');
 });
 
 test('«Добавить новый чат»: proposal, a chat by hand, a default chat made again, the pending mark', async () => {

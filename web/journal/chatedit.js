@@ -48,9 +48,9 @@ async function ruleStudents(ctx, { kind, classId, subjectId, loadId }) {
   return (p.members || []).filter((m) => m.role === 'student').map((m) => ({ ...m, admin: false }));
 }
 
-// «Добавить себя» needs the caller's person, which only the proposal of a
-// chat «Другое» tells — asked of those who may create one.
-const mayNameSelf = (can) => (can.create_kinds || []).includes('other');
+// «Добавить себя» needs the caller's person: the list's `can.me` (null for an
+// account without one).
+const mayNameSelf = (can) => Boolean(can.me);
 
 // «Добавить учеников» reads the rule's students from the proposal of a class
 // chat (a subject chat: of that subject), which only those who may create

@@ -74,12 +74,10 @@ export function orgContext(account) {
     }),
     // What the server offers this user for «Добавить новый чат» (the list's "can").
     choices: () => once('choices', async () => (await api.get(`${base}/chats?per_page=1`)).can || {}),
-    // The user as a chat member {person_id, name, pending} («Добавить себя»):
-    // the server's proposal for a chat of kind «Другое» has the caller alone.
-    // Only those who may create such a chat can ask (/me names no person).
+    // The user as a chat member {person_id, name, pending} («Добавить себя»),
+    // as the management list tells it.
     self: () => once('self', async () => {
-      const p = await api.get(`${base}/chats/proposal?kind=other`);
-      const me = (p.members || [])[0];
+      const me = (await ctx.choices()).me;
       if (!me) throw new Error('Учётная запись не связана с сотрудником организации.');
       return { ...me, admin: false };
     }),
