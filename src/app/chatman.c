@@ -80,24 +80,26 @@ static struct chatperm_chat chatman_facts_of(const json_t *row, bool actor_admin
 	return c;
 }
 
-/* The chat's row (*row, the caller's) and what the rules need to know of it. */
+/* What the rules need to know of the chat, and its row (the caller's) when row_out is not
+ * NULL. */
 static int chatman_facts(struct app *app, const struct chatman_actor *a, int64_t chat,
-			 json_t **row, struct chatperm_chat *facts)
+			 json_t **row_out, struct chatperm_chat *facts)
 {
-	int rc = cstore_chat(app->db, a->org, chat, row);
+	json_t *row;
+	int rc = cstore_chat(app->db, a->org, chat, &row);
 	if (rc != PARTA_OK)
 		return rc;
 	unsigned flags = 0;
 	bool archived;
 	if (a->perm.person != 0)
 		rc = cstore_member_get(app->db, a->org, chat, a->perm.person, &flags, &archived);
-	if (rc != PARTA_OK) {
-		json_decref(*row);
-		*row = NULL;
-		return rc;
-	}
-	*facts = chatman_facts_of(*row, chatm_admin(flags));
-	return PARTA_OK;
+	if (rc == PARTA_OK)
+		*facts = chatman_facts_of(row, chatm_admin(flags));
+	if (rc == PARTA_OK && row_out != NULL)
+		*row_out = row;
+	else
+		json_decref(row);
+	return rc;
 }
 
 /* What «Добавить новый чат» may offer the actor: the open classes they may make a chat for
@@ -108,16 +110,26 @@ static int chatman_choices(struct app *app, const struct chatman_actor *a, bool 
 {
 	*classes = json_array();
 	const struct roster *r = &a->roster;
+	int64_t person = a->perm.person;
 	bool all = (a->perm.powers & CHATPERM_CREATE) != 0;
+	/* The classes they teach in, found in one pass over the loads. */
+	int64_t *taught = calloc(r->nloads ? r->nloads : 1, sizeof *taught);
+	size_t ntaught = 0;
+	if (taught == NULL)
+		return PARTA_ENOMEM;
+	for (size_t k = 0; !all && person != 0 && k < r->nloads; k++)
+		if (r->loads[k].teacher == person)
+			taught[ntaught++] = r->loads[k].class_id;
 	for (size_t i = 0; creates && i < r->nclasses; i++) {
 		const struct roster_class *c = &r->classes[i];
-		bool mine = all || chatperm_leads(r, a->perm.person, c->id);
-		for (size_t k = 0; !mine && k < r->nloads; k++)
-			mine = r->loads[k].class_id == c->id && r->loads[k].teacher == a->perm.person;
+		bool mine = all || (person != 0 && c->homeroom == person);
+		for (size_t k = 0; !mine && k < ntaught; k++)
+			mine = taught[k] == c->id;
 		if (c->open && mine)
 			json_array_append_new(*classes,
 					      json_pack("{s:I,s:s}", "id", (json_int_t)c->id, "name", c->name));
 	}
+	free(taught);
 	if (!creates) {
 		*subjects = json_array();
 		return PARTA_OK;
@@ -658,12 +670,10 @@ int chatman_update(struct app *app, const struct chatman_actor *a, int64_t chat,
 		   const struct chatman_edit *e, json_t **out, char *why, size_t whylen)
 {
 	*out = NULL;
-	json_t *row;
 	struct chatperm_chat facts;
-	int rc = chatman_facts(app, a, chat, &row, &facts);
+	int rc = chatman_facts(app, a, chat, NULL, &facts);
 	if (rc != PARTA_OK)
 		return rc;
-	json_decref(row);
 	if (!chatperm_edit(&a->perm, &facts))
 		return PARTA_EFORBIDDEN;
 	if (e->name != NULL && facts.is_default) {
@@ -687,12 +697,10 @@ int chatman_update(struct app *app, const struct chatman_actor *a, int64_t chat,
 int chatman_hand(struct app *app, const struct chatman_actor *a, int64_t chat, int64_t person,
 		 enum chatsync_hand op)
 {
-	json_t *row;
 	struct chatperm_chat facts;
-	int rc = chatman_facts(app, a, chat, &row, &facts);
+	int rc = chatman_facts(app, a, chat, NULL, &facts);
 	if (rc != PARTA_OK)
 		return rc;
-	json_decref(row);
 	if (!chatperm_edit(&a->perm, &facts))
 		return PARTA_EFORBIDDEN;
 	return chatsync_by_hand(app, a->org, chat, person, op);
@@ -700,12 +708,10 @@ int chatman_hand(struct app *app, const struct chatman_actor *a, int64_t chat, i
 
 int chatman_delete(struct app *app, const struct chatman_actor *a, int64_t chat)
 {
-	json_t *row;
 	struct chatperm_chat facts;
-	int rc = chatman_facts(app, a, chat, &row, &facts);
+	int rc = chatman_facts(app, a, chat, NULL, &facts);
 	if (rc != PARTA_OK)
 		return rc;
-	json_decref(row);
 	if (!chatperm_delete(&a->perm, a->profile, &facts))
 		return PARTA_EFORBIDDEN;
 	return chatsync_delete(app, a->org, chat);

@@ -417,7 +417,7 @@ int chatsync_set_linked(struct app *app, int64_t org, int64_t person, bool linke
 	return PARTA_OK;
 }
 
-int chatsync_ensure_tx(struct app *app, int64_t org, const struct chat_key *key,
+int chatsync_ensure_tx(struct app *app, int64_t org, const struct chat_key *wanted,
 		       int64_t *chat_id, bool *existed, struct chatsync_notes *notes)
 {
 	*chat_id = 0;
@@ -426,6 +426,12 @@ int chatsync_ensure_tx(struct app *app, int64_t org, const struct chat_key *key,
 	int rc = rcache_get(app, org, &r);
 	if (rc != PARTA_OK)
 		return rc;
+	/* A subject chat's class is its load's. */
+	struct chat_key k = *wanted;
+	const struct roster_load *l = k.kind == CHAT_SUBJECT ? roster_load(&r, k.load_id) : NULL;
+	if (k.kind == CHAT_SUBJECT)
+		k.class_id = l ? l->class_id : 0;
+	const struct chat_key *key = &k;
 	const struct roster_class *cls = roster_class(&r, key->class_id);
 	if (key->kind != CHAT_STAFF)
 		rc = cls == NULL ? PARTA_ENOTFOUND : !cls->open ? PARTA_ECONFLICT : PARTA_OK;
@@ -470,16 +476,9 @@ int chatsync_ensure_subject(struct app *app, int64_t org, int64_t load_id, int64
 	int rc = db_begin(app->db);
 	if (rc != PARTA_OK)
 		return rc;
-	struct roster r;
-	rc = rcache_get(app, org, &r);
-	if (rc == PARTA_OK) {
-		const struct roster_load *l = roster_load(&r, load_id);
-		struct chat_key key = {CHAT_SUBJECT, l ? l->class_id : 0, load_id};
-		bool existed;
-		roster_free(&r);
-		rc = key.class_id == 0 ? PARTA_ENOTFOUND
-				       : chatsync_ensure_tx(app, org, &key, chat_id, &existed, &notes);
-	}
+	struct chat_key key = {CHAT_SUBJECT, 0, load_id};
+	bool existed;
+	rc = chatsync_ensure_tx(app, org, &key, chat_id, &existed, &notes);
 	rc = rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
 	if (rc == PARTA_OK)
 		chatsync_publish(app, &notes);

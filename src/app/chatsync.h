@@ -90,6 +90,7 @@ void chatsync_publish_linked(struct app *app, int64_t org, int64_t person, bool 
 /* The default chat with this key (the staff room, a class's class or parents chat, a load's
  * subject chat), created with its rule members when missing, in the caller's transaction;
  * *existed tells whether it was there already (it is then synced like any touched chat).
+ * A subject chat is named by its load (the key's class_id is read from the roster).
  * PARTA_ENOTFOUND for a class or load the rules do not know, PARTA_ECONFLICT for a closed
  * class. */
 int chatsync_ensure_tx(struct app *app, int64_t org, const struct chat_key *key,

@@ -53,8 +53,8 @@ int rcache_init(struct app *app)
 
 void rcache_put(struct app *app, int64_t org, int64_t version, const struct roster *r)
 {
-	if (app->rosters == NULL && (app->rosters = calloc(1, sizeof *app->rosters)) == NULL)
-		return; /* no cache: every order reads the roster */
+	if (app->rosters == NULL)
+		return; /* a worker's copy of the app, or no memory at start: nothing is kept */
 	struct rcache *c = app->rosters;
 	struct rcache_entry *e = rcache_find(c, org);
 	if (e == NULL && c->n < RCACHE_ORGS) {

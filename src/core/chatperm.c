@@ -128,10 +128,11 @@ bool chatperm_create_kind(const struct chatperm_actor *a, enum chat_kind kind)
 	case CHAT_SUBJECT:
 		if (leads)
 			return true;
-		for (size_t i = 0; i < r->nloads; i++)
-			if (r->loads[i].teacher == a->person && a->person != 0 &&
-			    chatperm_teaches_in(r, a->person, r->loads[i].class_id, 0))
+		for (size_t i = 0; a->person != 0 && i < r->nloads; i++) {
+			const struct roster_class *c = roster_class(r, r->loads[i].class_id);
+			if (r->loads[i].teacher == a->person && c != NULL && c->open)
 				return true;
+		}
 		return false;
 	default: return false;
 	}
