@@ -257,3 +257,16 @@ test('«Избранное» stays readable after its owner leaves the chat', as
   assert.equal((await ok(call('GET', `/api/v1/messenger/saved/${after[0].id}`, undefined, ids.studentToken))).entry.text,
     'Ссылка на учебник: example.org/book');
 });
+
+test('a chat deleted in «Управление чатами» leaves the messenger with its whole history', async () => {
+  const count = (table) => Number(spawnSync('sqlite3', [srv.db, `SELECT count(*) FROM ${table} WHERE chat_id = ${ids.chat}`],
+    { encoding: 'utf8' }).stdout.trim());
+  assert.ok(count('messages') > 0 && count('chat_log') > 0, 'the chat has a history to lose');
+  const inList = async () => (await ok(call('GET', '/api/v1/messenger/chats', undefined, ids.teacherToken)))
+    .chats.some((c) => c.id === ids.chat); // the student left the class above: the teacher looks
+  assert.equal(await inList(), true);
+  await ok(call('DELETE', `/api/v1/orgs/${ids.org}/chats/${ids.chat}`, undefined, ids.admin.body.token));
+  assert.equal(await inList(), false);
+  assert.equal((await call('GET', `/api/v1/messenger/chats/${ids.chat}/messages?limit=10`, undefined, ids.teacherToken)).status, 404);
+  assert.deepEqual([count('messages'), count('chat_log'), count('chat_reads')], [0, 0, 0]);
+});
