@@ -11,6 +11,7 @@
 #include "../store/db.h"
 
 struct sms_gateway;
+struct media;
 
 struct app_limits {
 	int64_t session_idle_ttl; /* seconds a session survives without use */
@@ -49,6 +50,10 @@ struct app {
 	 * and closed by it after app_close; NULL in the other commands and in unit tests (then
 	 * sms_gateway_backend() is SMS_BACKEND_NONE). The app does not own it. */
 	struct sms_gateway *sms;
+	/* The media server (app/media.h), opened and closed like `sms`; NULL when none is
+	 * configured: conferences then start and end without rooms, and joining says the
+	 * media server is unavailable. */
+	struct media *media;
 	/* A valid argon2id hash of a random password, verified against when a login names no
 	 * account, so that an unknown login costs the same time as a wrong password. */
 	char dummy_hash[129];

@@ -15,6 +15,7 @@ const char *parta_strerror(int err)
 	case PARTA_EVALIDATION: return "evalidation";
 	case PARTA_ETHROTTLED: return "ethrottled";
 	case PARTA_EFULL: return "efull";
+	case PARTA_EUNAVAILABLE: return "eunavailable";
 	case PARTA_ENOMEM: return "enomem";
 	case PARTA_EIO: return "eio";
 	case PARTA_ESCHEMA: return "eschema";

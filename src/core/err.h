@@ -19,6 +19,7 @@ enum parta_err {
 	PARTA_EVALIDATION, /* well-formed but invalid values                   -> 422 */
 	PARTA_ETHROTTLED,  /* rate limit hit                                   -> 429 */
 	PARTA_EFULL,       /* a bounded queue is full                          -> 503 */
+	PARTA_EUNAVAILABLE, /* a service Parta needs (the media server) is down -> 503 */
 	PARTA_ENOMEM,      /* allocation failed                                -> 500 */
 	PARTA_EIO,         /* database or file system failure                  -> 500 */
 	PARTA_ESCHEMA,     /* database written by a newer Parta                -> 500 */

@@ -29,6 +29,7 @@ int http_status_for(int err)
 	case PARTA_EVALIDATION: return 422;
 	case PARTA_ETHROTTLED: return 429;
 	case PARTA_EFULL: return 503;
+	case PARTA_EUNAVAILABLE: return 503;
 	case PARTA_ENOMEM:
 	case PARTA_EIO:
 	case PARTA_ESCHEMA: return 500;

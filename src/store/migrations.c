@@ -410,6 +410,55 @@ const struct migration migrations[] = {
 	 "CREATE UNIQUE INDEX saved_messages_origin ON saved_messages(profile_id, origin_message)"
 	 "  WHERE origin_message IS NOT NULL;"
 	 "CREATE INDEX saved_messages_message ON saved_messages(origin_message);"},
+	{19,
+	 /* Distance lessons and video conferences (SPEC §7): one row each, a distance lesson
+	  * (kind lesson) tied to its lesson, a video call (kind call) to a chat only. The state
+	  * moves planned → active → finished by itself at the row's times (app/vconf.h); while
+	  * active its Janus room exists (room, secret, pin). Participants are fixed when the
+	  * conference is saved (the registry's tabs), with who may moderate. Join grants are
+	  * the room tokens handed out to participants; attendance keeps each stay in the call.
+	  * A chat's system message that a conference started names it (conference_id). */
+	 "CREATE TABLE conferences ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+	 "  kind TEXT NOT NULL CHECK (kind IN ('lesson', 'call')),"
+	 "  name TEXT NOT NULL,"
+	 "  chat_id INTEGER NOT NULL DEFAULT 0, lesson_id INTEGER NOT NULL DEFAULT 0,"
+	 "  starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL,"
+	 "  state TEXT NOT NULL DEFAULT 'planned'"
+	 "    CHECK (state IN ('planned', 'active', 'finished')),"
+	 "  room INTEGER NOT NULL UNIQUE, room_secret TEXT NOT NULL, room_pin TEXT NOT NULL,"
+	 "  room_ready INTEGER NOT NULL DEFAULT 0, media_error TEXT NOT NULL DEFAULT '',"
+	 "  created_by INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,"
+	 "  started_at INTEGER NOT NULL DEFAULT 0, finished_at INTEGER NOT NULL DEFAULT 0"
+	 ");"
+	 "CREATE INDEX conferences_org ON conferences(org_id, starts_at);"
+	 "CREATE INDEX conferences_due ON conferences(state, starts_at);"
+	 "CREATE INDEX conferences_ending ON conferences(state, ends_at);"
+	 "CREATE UNIQUE INDEX conferences_lesson ON conferences(lesson_id)"
+	 "  WHERE kind = 'lesson';"
+	 "CREATE TABLE conference_members ("
+	 "  conference_id INTEGER NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,"
+	 "  person_id INTEGER NOT NULL REFERENCES persons(id),"
+	 "  role TEXT NOT NULL CHECK (role IN ('student', 'staff', 'parent')),"
+	 "  moderator INTEGER NOT NULL DEFAULT 0,"
+	 "  PRIMARY KEY (conference_id, person_id)"
+	 ") WITHOUT ROWID;"
+	 "CREATE INDEX conference_members_person ON conference_members(person_id);"
+	 "CREATE TABLE conference_grants ("
+	 "  token TEXT PRIMARY KEY,"
+	 "  conference_id INTEGER NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,"
+	 "  person_id INTEGER NOT NULL, feed INTEGER NOT NULL,"
+	 "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL"
+	 ");"
+	 "CREATE INDEX conference_grants_conf ON conference_grants(conference_id, person_id);"
+	 "CREATE TABLE conference_attendance ("
+	 "  conference_id INTEGER NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,"
+	 "  person_id INTEGER NOT NULL, joined_at INTEGER NOT NULL,"
+	 "  seen_at INTEGER NOT NULL, left_at INTEGER NOT NULL DEFAULT 0,"
+	 "  PRIMARY KEY (conference_id, person_id, joined_at)"
+	 ") WITHOUT ROWID;"
+	 "ALTER TABLE messages ADD COLUMN conference_id INTEGER NOT NULL DEFAULT 0;"},
 };
 
 const size_t migrations_count = sizeof migrations / sizeof migrations[0];
