@@ -11,9 +11,10 @@
 #include "../core/err.h"
 #include "../core/vec.h"
 
-/* VideoRoom's error codes that are not failures for us (plugins/janus_videoroom.c). */
+/* VideoRoom's error codes that mean something to us (plugins/janus_videoroom.c). */
 #define MEDIA_NO_SUCH_ROOM 426
 #define MEDIA_ROOM_EXISTS 427
+#define MEDIA_NO_SUCH_FEED 428 /* no such participant, or no such stream of it */
 
 struct media {
 	struct media_config cfg;
@@ -40,6 +41,10 @@ int media_open(const struct media_config *cfg, char *err, size_t errlen, struct 
 	}
 	if (cfg->public_url[0] == '\0' || !media_url_ok(cfg->public_url)) {
 		snprintf(err, errlen, "[media] public_url must be an http:// or https:// address");
+		return PARTA_EINVAL;
+	}
+	if (cfg->admin_secret[0] == '\0') {
+		snprintf(err, errlen, "[media] admin_secret is required (Janus's admin_secret)");
 		return PARTA_EINVAL;
 	}
 	if (cfg->timeout_ms < 100 || cfg->timeout_ms > 60000) {
@@ -144,9 +149,9 @@ static int media_call(const struct media *m, json_t *request, json_t **response,
 		const char *reason = json_string_value(json_object_get(resp, "error"));
 		snprintf(why, whylen, "%s", reason != NULL ? reason : "videoroom error");
 		json_decref(answer);
-		return code == MEDIA_NO_SUCH_ROOM	? PARTA_ENOTFOUND
-		       : code == MEDIA_ROOM_EXISTS ? PARTA_ECONFLICT
-						   : PARTA_EIO;
+		return code == MEDIA_NO_SUCH_ROOM || code == MEDIA_NO_SUCH_FEED ? PARTA_ENOTFOUND
+		       : code == MEDIA_ROOM_EXISTS				? PARTA_ECONFLICT
+										: PARTA_EIO;
 	}
 	*response = json_incref(resp);
 	json_decref(answer);
@@ -166,12 +171,16 @@ static int media_request(const struct media *m, json_t *request, char *why, size
 int media_room_create(const struct media *m, const struct media_room *room, char *why,
 		      size_t whylen)
 {
-	/* An empty allowed list switches the token check on: only grant holders enter. */
-	json_t *req = json_pack("{s:s,s:I,s:b,s:b,s:s,s:s,s:s,s:i,s:i,s:[],s:b}", "request",
-				"create", "room", (json_int_t)room->room, "permanent", 0,
-				"is_private", 1, "description", room->description, "secret",
-				room->secret, "pin", room->pin, "publishers", room->publishers,
-				"bitrate", room->bitrate, "allowed", "notify_joining", 1);
+	/* An empty allowed list switches the token check on: only grant holders enter as
+	 * publishers. Subscribing needs the pin and (require_pvtid) the private id of one's own
+	 * publisher, so only those who entered watch. The plugin's admin_key, when Janus has one
+	 * (scripts/janus.sh sets it to the admin secret), keeps room creation to Parta. */
+	json_t *req = json_pack("{s:s,s:I,s:b,s:b,s:s,s:s,s:s,s:s,s:i,s:i,s:[],s:b,s:b}",
+				"request", "create", "room", (json_int_t)room->room, "permanent",
+				0, "is_private", 1, "admin_key", m->cfg.admin_secret,
+				"description", room->description, "secret", room->secret, "pin",
+				room->pin, "publishers", room->publishers, "bitrate",
+				room->bitrate, "allowed", "notify_joining", 1, "require_pvtid", 1);
 	int rc = media_request(m, req, why, whylen);
 	return rc == PARTA_ECONFLICT ? PARTA_OK : rc;
 }

@@ -11,7 +11,11 @@
  * threads at once (each call uses its own curl handle). libcurl must have been initialized
  * (curl_global_init) by the program. Errors: PARTA_EUNAVAILABLE when Janus cannot be reached
  * or does not answer within the timeout; PARTA_EIO when it answers with an error (the reason,
- * Janus's own text, in `why`); PARTA_ENOTFOUND when the room does not exist. */
+ * Janus's own text, in `why`; also a wrong admin secret); PARTA_ENOTFOUND when the room, or
+ * for media_room_moderate the participant or its stream, does not exist.
+ *
+ * The admin secret is also sent as the VideoRoom plugin's admin_key on create: a Janus whose
+ * plugin has an admin_key (scripts/janus.sh sets the same secret) lets nobody else make rooms. */
 #ifndef PARTA_APP_MEDIA_H
 #define PARTA_APP_MEDIA_H
 
@@ -21,7 +25,7 @@
 
 struct media_config {
 	char admin_url[512];    /* [media] admin_url, e.g. http://127.0.0.1:7088/admin; "" = none */
-	char admin_secret[128]; /* [media] admin_secret */
+	char admin_secret[128]; /* [media] admin_secret: Janus's admin_secret and VideoRoom's admin_key */
 	char public_url[512];   /* [media] public_url: Janus's HTTP API as browsers reach it */
 	int timeout_ms;         /* [media] timeout_ms: one request at most (default 3000) */
 };
@@ -30,8 +34,8 @@ struct media;
 
 struct media_config media_config_default(void);
 
-/* PARTA_EINVAL (with a reason in err) for a config without admin_url or public_url, or with
- * urls that are not http:// or https://. */
+/* PARTA_EINVAL (with a reason in err) for a config without admin_url, admin_secret or
+ * public_url, with urls that are not http:// or https://, or timeout_ms outside 100..60000. */
 int media_open(const struct media_config *cfg, char *err, size_t errlen, struct media **out);
 void media_close(struct media *m);
 /* The browsers' address of Janus's HTTP API. */
