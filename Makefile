@@ -1,7 +1,7 @@
 # Parta — build, test, run. See README.md.
 #   make          build/parta (release)
 #   make check    install dependencies, build with ASan+UBSan, run every test suite
-#   make demo     install dependencies, build, run the server on a demo organisation
+#   make demo     install dependencies, build, run the server on a demo organisation (with Janus)
 #   make bench    performance figures as "name value unit" lines
 #   make soak     the chat-sync differential test at full size (10,000 histories per profile)
 
@@ -69,9 +69,12 @@ check: deps
 	@$(MAKE) --no-print-directory build-san build/parta
 	@scripts/check.sh
 
+# The demo's Janus (scripts/janus.sh, in var/janus) runs as long as the demo server does.
 demo: deps
 	@$(MAKE) --no-print-directory build/parta
-	build/parta demo
+	@scripts/janus.sh start var/janus >/dev/null
+	@trap 'scripts/janus.sh stop var/janus' EXIT INT TERM; set -a; . var/janus/media.env; set +a; \
+		build/parta demo
 
 bench: deps
 	@$(MAKE) --no-print-directory build/parta build/bench-sync build/bench-msgload build/bench-journal

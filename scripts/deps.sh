@@ -8,6 +8,7 @@ DEB_PACKAGES=(
   build-essential pkg-config
   libwebsockets-dev libjansson-dev libsqlite3-dev libsodium-dev libinih-dev libzip-dev
   libcurl4-openssl-dev libcmocka-dev sqlite3 nodejs npm chromium wrk curl tzdata
+  janus
 )
 
 missing=()
@@ -30,9 +31,22 @@ if ((${#missing[@]})); then
   fi
   echo "deps: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # Debian's janus package starts and enables a system Janus with the sample configuration;
+  # Parta runs its own (scripts/janus.sh). While installing, a policy-rc.d refuses to start
+  # services (unless the machine has one already, as containers do), and afterwards the
+  # system unit is disabled.
+  policy=/usr/sbin/policy-rc.d
+  if [[ " ${missing[*]} " == *" janus "* && ! -e $policy ]]; then
+    printf '#!/bin/sh\n# scripts/deps.sh: no services start while Parta installs packages\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
   if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  if [[ " ${missing[*]} " == *" janus "* && -d /run/systemd/system ]]; then
+    systemctl disable --now janus.service >/dev/null 2>&1 || true
   fi
 fi
 

@@ -37,6 +37,7 @@ struct media_config media_config_default(void);
 /* PARTA_EINVAL (with a reason in err) for a config without admin_url, admin_secret or
  * public_url, with urls that are not http:// or https://, or timeout_ms outside 100..60000. */
 int media_open(const struct media_config *cfg, char *err, size_t errlen, struct media **out);
+/* NULL is a no-op. */
 void media_close(struct media *m);
 /* The browsers' address of Janus's HTTP API. */
 const char *media_public_url(const struct media *m);

@@ -46,6 +46,10 @@ static const struct config_option config_options[] = {
 	{"sms", "auth_header", CFG_TEXT, CFG_FIELD(sms.auth_header), 0, 0, "one header sent as is, e.g. `Authorization: Bearer …` (never logged)", ""},
 	{"sms", "timeout_ms", CFG_SIZE, CFG_FIELD(sms.timeout_ms), 100, 60000, "milliseconds one message may take, retries included", "5000"},
 	{"sms", "retries", CFG_SIZE, CFG_FIELD(sms.retries), 0, 5, "retries after a network error or a 5xx answer (2xx is success)", "2"},
+	{"media", "admin_url", CFG_TEXT, CFG_FIELD(media.admin_url), 0, 0, "Janus's admin API (http:// or https://, e.g. `http://127.0.0.1:7088/admin`); empty: no media server, joining a call says it is unavailable (docs/media.md)", ""},
+	{"media", "admin_secret", CFG_TEXT, CFG_FIELD(media.admin_secret), 0, 0, "Janus's `admin_secret`, also its VideoRoom plugin's `admin_key` (never logged)", ""},
+	{"media", "public_url", CFG_TEXT, CFG_FIELD(media.public_url), 0, 0, "Janus's HTTP API as browsers reach it, e.g. `https://media.school.example/janus`", ""},
+	{"media", "timeout_ms", CFG_SIZE, CFG_FIELD(media.timeout_ms), 100, 60000, "milliseconds one request to Janus may take", "3000"},
 };
 
 #define CONFIG_NOPTIONS (sizeof config_options / sizeof config_options[0])
@@ -56,6 +60,7 @@ void config_defaults(struct config *cfg)
 	cfg->srv = srv_config_default();
 	cfg->limits = app_limits_default();
 	cfg->sms = sms_config_default();
+	cfg->media = media_config_default();
 	snprintf(cfg->db_path, sizeof cfg->db_path, "var/parta.db");
 	cfg->log_level = LOG_INFO;
 }

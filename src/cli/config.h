@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "../app/app.h"
+#include "../app/media.h"
 #include "../app/sms.h"
 #include "../net/server.h"
 #include "../util/log.h"
@@ -18,6 +19,7 @@ struct config {
 	struct srv_config srv;
 	struct app_limits limits;
 	struct sms_config sms;
+	struct media_config media;
 	char db_path[1024];
 	enum log_level log_level;
 	bool test_mode;

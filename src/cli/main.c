@@ -14,6 +14,7 @@
 #include "../app/bundle.h"
 #include "../app/chatsync.h"
 #include "../app/demo.h"
+#include "../app/media.h"
 #include "../app/oneroster.h"
 #include "../app/sms.h"
 #include "../core/chatplan.h"
@@ -559,6 +560,23 @@ static int main_open_sms(const struct config *cfg, bool demo, struct sms_gateway
 	return 0;
 }
 
+/* For serve and demo, after main_open_sms (libcurl is initialised): the media server, when
+ * [media] admin_url is set; *out stays NULL otherwise (calls then say it is unavailable). */
+static int main_open_media(const struct config *cfg, struct media **out)
+{
+	*out = NULL;
+	if (cfg->media.admin_url[0] == '\0' && cfg->media.public_url[0] == '\0')
+		return 0;
+	char err[256];
+	if (media_open(&cfg->media, err, sizeof err, out) != PARTA_OK) {
+		fprintf(stderr, "parta: %s\n", err);
+		return -1;
+	}
+	log_msg(LOG_INFO, "media", "janus admin=%s public=%s", cfg->media.admin_url,
+		media_public_url(*out));
+	return 0;
+}
+
 static void main_close_sms(struct sms_gateway *sms)
 {
 	if (sms == NULL)
@@ -609,16 +627,23 @@ int main(int argc, char **argv)
 	}
 	bool serving = demo || strcmp(args.command, "serve") == 0;
 	struct sms_gateway *sms = NULL;
+	struct media *media = NULL;
 	if (serving && main_open_sms(&cfg, demo, &sms) != 0)
 		return 1;
+	if (serving && main_open_media(&cfg, &media) != 0) {
+		main_close_sms(sms);
+		return 1;
+	}
 	struct db *db = NULL;
 	struct app app;
 	if (main_open(&cfg, &db, &app) != 0) {
+		media_close(media);
 		main_close_sms(sms);
 		return 1;
 	}
 	app.db_path = cfg.db_path;
 	app.sms = sms;
+	app.media = media;
 	int rc = 0;
 	if (strcmp(args.command, "initdb") == 0) {
 		printf("database %s at schema version %d\n", cfg.db_path, db_schema_version(db));
@@ -643,6 +668,7 @@ int main(int argc, char **argv)
 	}
 	app_close(&app);
 	db_close(db);
+	media_close(media);
 	main_close_sms(sms);
 	return rc;
 }
