@@ -119,5 +119,11 @@ int api_saved_add(struct srv *srv, struct http_req *req, const struct auth_ctx *
 int api_saved_get(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_saved_delete(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_load_chat(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+/* Inside a conference's call (call_api.c). */
+int api_call_presence(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_call_signal(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_call_moderate(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_call_participants(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_call_attendance(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 
 #endif
