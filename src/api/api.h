@@ -31,4 +31,10 @@ void api_ws_close(struct ws_conn *conn);
 /* After each pass of the event loop: the messages sent during it, in one transaction. */
 void api_ws_flush(struct srv *srv);
 
+/* Timed work, once a second and after srv_tick_soon: conferences due to start or end
+ * (app/vconf.h), their rooms created and destroyed on workers. api_tick_start runs once
+ * before the loop: what fell due while the server was down is applied then. */
+void api_tick_start(struct srv *srv);
+void api_tick(struct srv *srv);
+
 #endif

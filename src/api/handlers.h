@@ -51,6 +51,22 @@ int64_t api_param_id(const struct http_req *req, const char *name);
 void api_query_value(const struct http_req *req, const char *name, char *buf, size_t len);
 bool api_query_flag(const struct http_req *req, const char *name);
 
+/* vconf_api.c */
+int api_conferences_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_conferences_create(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_conference_get(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_conference_update(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_conference_delete(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_conference_start(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_conference_end(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_conference_join(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_conference_candidates(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_journal_loads(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_journal_lessons(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_journal_lesson(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_journal_distance(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+int api_diary(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
+
 int api_persons_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_persons_create(struct srv *srv, struct http_req *req, const struct auth_ctx *who);
 int api_subjects_list(struct srv *srv, struct http_req *req, const struct auth_ctx *who);

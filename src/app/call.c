@@ -470,10 +470,15 @@ int call_attendance(struct app *app, const struct account *who, int64_t conferen
 			       "Посещаемость видят модераторы видеоконференции и администратор");
 	if (rc != PARTA_OK)
 		return rc;
-	/* A finished conference counts up to its end, a running one up to now. */
+	/* A finished conference counts up to its end (the scheduler may have finished it a
+	 * little later), a running one up to now. */
 	int64_t until = app_now(app);
-	if (strcmp(c.state, "finished") == 0 && c.finished_at > 0 && c.finished_at < until)
-		until = c.finished_at;
+	if (strcmp(c.state, "finished") == 0) {
+		if (c.finished_at > 0 && c.finished_at < until)
+			until = c.finished_at;
+		if (c.ends_at < until)
+			until = c.ends_at;
+	}
 	static const char sql[] =
 		"WITH s AS (SELECT a.person_id, a.joined_at, CASE WHEN a.left_at > 0 THEN a.left_at "
 		"WHEN a.seen_at < ?2 - " CALL_STALE_TEXT " THEN a.seen_at END AS ended, CASE WHEN "

@@ -168,6 +168,47 @@ static int msg_send_tx(struct app *app, void *arg, int64_t *chat, struct msg_res
 	return rc;
 }
 
+struct msg_system_arg {
+	int64_t chat, person, conference;
+	const char *text;
+};
+
+static int msg_system_tx(struct app *app, void *arg, int64_t *chat, struct msg_result *out)
+{
+	struct msg_system_arg *a = arg;
+	*chat = a->chat;
+	int64_t now = app_now(app), seq, id, profile;
+	char client_id[40];
+	snprintf(client_id, sizeof client_id, "conference-%lld", (long long)a->conference);
+	int rc = mstore_sender_profile(app->db, a->person, now, &profile);
+	if (rc == PARTA_OK)
+		rc = mstore_next_seq(app->db, a->chat, &seq);
+	if (rc == PARTA_OK)
+		rc = mstore_insert(app->db, a->chat, seq, a->person, profile, client_id, a->text, 0,
+				   0, false, now, &id);
+	if (rc == PARTA_ECONFLICT) /* announced already (a restart between start and message) */
+		return PARTA_OK;
+	if (rc == PARTA_OK)
+		rc = mstore_set_conference(app->db, id, a->conference);
+	if (rc == PARTA_OK)
+		rc = mstore_log(app->db, a->chat, seq, "message", id, 0, now);
+	if (rc == PARTA_OK)
+		rc = mstore_message(app->db, id, &out->message);
+	if (rc == PARTA_OK)
+		out->seq = seq;
+	return rc;
+}
+
+int msg_system(struct app *app, int64_t chat, int64_t person, int64_t conference,
+	       const char *text)
+{
+	struct msg_system_arg a = {chat, person, conference, text};
+	struct msg_result r;
+	int rc = msg__run(app, msg_system_tx, &a, "message", &r);
+	msg_result_free(&r);
+	return rc;
+}
+
 struct msg_change_arg {
 	int64_t profile, message;
 	const char *text; /* NULL: delete */

@@ -66,6 +66,11 @@ int msg_forward(struct app *app, int64_t profile, int64_t message, const int64_t
  * PARTA_EFORBIDDEN saying until when; admins are not held by a mute of everyone. */
 int msg_mute(struct app *app, int64_t profile, int64_t chat, int64_t person, int hours,
 	     bool lift, char *why, size_t whylen);
+/* A system message in a chat (a conference started), signed by a member of staff `person`
+ * with their linked profile or the installation's system profile; the message names the
+ * conference (clients show a join button). Once per conference. */
+int msg_system(struct app *app, int64_t chat, int64_t person, int64_t conference,
+	       const char *text);
 /* «печатает…»: passed to the chat's other members, not stored. */
 int msg_typing(struct app *app, int64_t profile, int64_t chat);
 

@@ -644,6 +644,11 @@ int main(int argc, char **argv)
 	app.db_path = cfg.db_path;
 	app.sms = sms;
 	app.media = media;
+	/* Test mode only: the clock starts at a given time, so that a restarted test server
+	 * continues where the previous one's moved clock stood. */
+	const char *test_clock = getenv("PARTA_TEST_CLOCK");
+	if (cfg.test_mode && test_clock != NULL && atoll(test_clock) > 0)
+		app.clock_base = (int64_t)atoll(test_clock);
 	int rc = 0;
 	if (strcmp(args.command, "initdb") == 0) {
 		printf("database %s at schema version %d\n", cfg.db_path, db_schema_version(db));

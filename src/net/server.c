@@ -66,6 +66,11 @@ struct srv {
 	bool checkpoint_running;
 	double checkpoint_at;
 	lws_retry_bo_t retry;
+	/* The once-a-second tick of timed work (app/vconf.h: conferences start and end by
+	 * themselves): a timer wakes the loop, which then runs api_tick. */
+	lws_sorted_usec_list_t tick_timer;
+	double tick_at;
+	bool tick_now;
 	volatile sig_atomic_t stop;
 	int port;
 };
@@ -796,6 +801,27 @@ int srv_create(const struct srv_config *cfg, struct app *app, struct srv **out, 
 	return PARTA_OK;
 }
 
+static void srv_tick_wake(lws_sorted_usec_list_t *sul)
+{
+	struct srv *srv = lws_container_of(sul, struct srv, tick_timer);
+	lws_sul_schedule(srv->ctx, 0, &srv->tick_timer, srv_tick_wake, LWS_US_PER_SEC);
+}
+
+void srv_tick_soon(struct srv *srv)
+{
+	srv->tick_now = true;
+}
+
+static void srv_maybe_tick(struct srv *srv)
+{
+	double now = srv_monotonic();
+	if (!srv->tick_now && now - srv->tick_at < 1.0)
+		return;
+	srv->tick_now = false;
+	srv->tick_at = now;
+	api_tick(srv);
+}
+
 static void srv_checkpoint_run(void *arg)
 {
 	struct srv *srv = arg;
@@ -823,12 +849,16 @@ static void srv_maybe_checkpoint(struct srv *srv)
 int srv_run(struct srv *srv)
 {
 	log_msg(LOG_INFO, "server", "listening url=http://%s:%d/", srv->cfg.host, srv->port);
+	api_tick_start(srv);
+	lws_sul_schedule(srv->ctx, 0, &srv->tick_timer, srv_tick_wake, LWS_US_PER_SEC);
 	while (!srv->stop) {
 		if (lws_service(srv->ctx, 0) < 0)
 			break;
 		api_ws_flush(srv);
+		srv_maybe_tick(srv);
 		srv_maybe_checkpoint(srv);
 	}
+	lws_sul_cancel(&srv->tick_timer);
 	log_msg(LOG_INFO, "server", "stopping pending_jobs=%zu ws=%lld", work_pending(srv->work),
 		(long long)srv->metrics.ws_open);
 	/* Requests in flight on workers finish; their results are applied (a login's session is

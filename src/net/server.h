@@ -54,6 +54,9 @@ void srv_request_stop(struct srv *srv);
 void srv_destroy(struct srv *srv);
 
 struct app *srv_app(struct srv *srv);
+/* Runs the timed work (api_tick) after this loop pass rather than at the next second: after
+ * the test clock moved, or a conference was started or ended by hand. */
+void srv_tick_soon(struct srv *srv);
 struct work *srv_work(struct srv *srv);
 struct metrics *srv_metrics(struct srv *srv);
 const struct srv_config *srv_config(const struct srv *srv);

@@ -133,7 +133,7 @@ int mstore_delete(struct db *db, int64_t id, int64_t now)
 	"WHERE message_id = m.id GROUP BY emoji)) AS reactions, (SELECT "                         \
 	"json_group_object(emoji, json(ps)) FROM (SELECT emoji, json_group_array(profile_id) "   \
 	"AS ps FROM message_reactions WHERE message_id = m.id GROUP BY emoji)) AS reacted_by, "  \
-	"m.confirm != 0 AS confirm, (SELECT json_group_array(profile_id) FROM (SELECT "          \
+	"m.confirm != 0 AS confirm, m.conference_id, (SELECT json_group_array(profile_id) FROM (SELECT "          \
 	"profile_id FROM message_confirms WHERE message_id = m.id ORDER BY at, profile_id)) "    \
 	"AS confirmed_by "
 
@@ -533,4 +533,40 @@ int mstore_member_flags(struct db *db, int64_t chat, int64_t person, unsigned *f
 	*flags = rc == SQLITE_ROW ? (unsigned)sqlite3_column_int(st, 0) : 0;
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? PARTA_OK : PARTA_EIO;
+}
+
+int mstore_set_conference(struct db *db, int64_t message, int64_t conference)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE messages SET conference_id = ? WHERE id = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, conference);
+	sqlite3_bind_int64(st, 2, message);
+	return db_step_done(st);
+}
+
+int mstore_sender_profile(struct db *db, int64_t person, int64_t now, int64_t *profile)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT coalesce((SELECT min(profile_id) FROM accounts WHERE "
+				       "person_id = ?1 AND profile_id IS NOT NULL), (SELECT id FROM "
+				       "profiles WHERE phone = 'system'), 0)");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, person);
+	int rc = sqlite3_step(st);
+	*profile = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return PARTA_EIO;
+	if (*profile != 0)
+		return PARTA_OK;
+	st = db_stmt(db, "INSERT INTO profiles(phone, surname, first_name, created_at) "
+			 "VALUES ('system', 'Parta', '', ?)");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, now);
+	rc = db_step_done(st);
+	if (rc == PARTA_OK)
+		*profile = sqlite3_last_insert_rowid(db_handle(db));
+	return rc;
 }

@@ -43,6 +43,12 @@ int mstore_delete(struct db *db, int64_t id, int64_t now);
  * [profile id …]},"confirm" (a read confirmation asked for),"confirmed_by":[profile id …]};
  * a deleted message's text is "". */
 int mstore_message(struct db *db, int64_t id, json_t **out);
+/* A system message's conference (messages.conference_id). */
+int mstore_set_conference(struct db *db, int64_t message, int64_t conference);
+/* The profile a system message is signed with: the person's linked profile, else the
+ * installation's system profile (phone "system", which no login can name; made on first
+ * use). */
+int mstore_sender_profile(struct db *db, int64_t person, int64_t now, int64_t *profile);
 
 /* Events of a chat after `after` (up to `limit`), in order:
  * [{"seq","kind","profile_id","message":{…}}] (profile_id: who confirmed, else 0). */

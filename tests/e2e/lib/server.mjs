@@ -7,7 +7,7 @@
 // The binary is $PARTA_BIN (make check points it at the sanitizer build). stop() fails the
 // test when the process exits non-zero or its stderr holds a sanitizer report.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,8 +65,11 @@ export function spawnServer(args, { env = {} } = {}) {
 export async function startServer({ extraArgs = [], env = {}, users = [], dir } = {}) {
   const workDir = dir || tempDir();
   const db = path.join(workDir, 'parta.db');
-  addUser(db, { login: ADMIN_LOGIN, password: ADMIN_PASSWORD, name: ADMIN_NAME });
-  for (const u of users) addUser(db, u);
+  // A restart on a kept directory finds its accounts in place.
+  if (!existsSync(db)) {
+    addUser(db, { login: ADMIN_LOGIN, password: ADMIN_PASSWORD, name: ADMIN_NAME });
+    for (const u of users) addUser(db, u);
+  }
   const proc = spawnServer(['serve', '--db', db, '--web', WEB, '--listen', '127.0.0.1:0', '--test-mode', ...extraArgs], { env });
   const url = await proc.ready;
   return {

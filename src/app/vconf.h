@@ -1,0 +1,109 @@
+/* vconf.h — distance lessons and video conferences (SPEC §7): the registry
+ * («Видеоконференции»), «Дистанционный урок» of the class journal, joining, and the
+ * scheduler that starts and ends them at their times (rules: core/vconf.h).
+ *
+ * Who may do what:
+ *   - create, edit, delete a video call or online lesson in the registry: whoever may edit
+ *     the chat's members in «Управление чатами» (core/chatperm.h); a distance lesson from the
+ *     journal: the teacher of the lesson's subject while the lesson has not ended;
+ *   - start early, end early («Закончить видеоконференцию»), edit, delete: the conference's
+ *     moderators and those who may edit its chat;
+ *   - see a conference and join it: its members (and the managers, who see every one).
+ * Times are local to the organisation's time zone in requests ("date", "start", "end") and
+ * Unix seconds in answers ("starts_at", "ends_at").
+ *
+ * Errors: PARTA_EFORBIDDEN, PARTA_ENOTFOUND, PARTA_EVALIDATION and PARTA_ECONFLICT with a
+ * Russian reason in `why` (and, for PARTA_ECONFLICT, a stable code in `code`: "exists",
+ * "ended", "not_started", "finished", "active"), PARTA_EUNAVAILABLE (no media server or no
+ * room yet), PARTA_EIO, PARTA_ENOMEM. JSON results are new references owned by the caller.
+ * Loop thread only. */
+#ifndef PARTA_APP_VCONF_H
+#define PARTA_APP_VCONF_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "chatman.h"
+
+struct vconf_why {
+	char code[24];
+	char text[256];
+};
+
+/* {"conferences":[…],"can_create":bool} for conferences starting in [from, to). */
+int vconf_list(struct app *app, const struct chatman_actor *a, int64_t from, int64_t to,
+	       json_t **out);
+/* {"conference":{…,"date","start","end"},"members":[…],"can":{"edit","end","join"}} */
+int vconf_get(struct app *app, const struct chatman_actor *a, int64_t id, json_t **out);
+
+/* The registry's form: {"kind","name"?,"chat_id","lesson_id"?,"date"?,"start"?,"end"?,
+ * "members"?:[person ids]} — date and times default to the lesson's; members default to
+ * whom the conference takes from the chat (core/vconf.h vconf_takes) and must be among
+ * them; the organisation's chats administrator joins as staff. */
+int vconf_create(struct app *app, const struct chatman_actor *a, json_t *body, json_t **out,
+		 struct vconf_why *why);
+/* «Изменить»: name, date, start, end, members (a planned conference; an active one only its
+ * end and name). */
+int vconf_update(struct app *app, const struct chatman_actor *a, int64_t id, json_t *body,
+		 json_t **out, struct vconf_why *why);
+int vconf_delete(struct app *app, const struct chatman_actor *a, int64_t id,
+		 struct vconf_why *why);
+/* Starts a planned conference now / ends an active (or planned) one now. */
+int vconf_start_now(struct app *app, const struct chatman_actor *a, int64_t id,
+		    struct vconf_why *why);
+int vconf_end_now(struct app *app, const struct chatman_actor *a, int64_t id,
+		  struct vconf_why *why);
+
+/* What the registry's form pre-fills from a chat: {"chat":{"id","name","kind"},"members":
+ * [{"person_id","name","role"}]} for the kind. */
+int vconf_chat_people(struct app *app, const struct chatman_actor *a, int64_t chat,
+		      const char *kind, json_t **out, struct vconf_why *why);
+
+/* The class journal's lesson page: {"lesson":{…,"period"},"distance":{…}|null,"can":{
+ * "create","ended"},"default_name","students":[…]}. */
+int vconf_lesson_page(struct app *app, const struct chatman_actor *a, int64_t lesson,
+		      json_t **out);
+/* «Создать» of «Настройки дистанционного урока»: {"name"?} (default «Урок по предмету …»). */
+int vconf_lesson_create(struct app *app, const struct chatman_actor *a, int64_t lesson,
+			json_t *body, json_t **out, struct vconf_why *why);
+
+/* The diary: the student's lessons in the week of `date` (Monday to Sunday) with their
+ * distance lessons: {"student_id","week":{"from","to"},"days":[{"date","lessons":[{…,
+ * "distance":{"id","state","can_join"}|null}]}]}. For the student, their guardians and the
+ * managers; can_join only for a member while the lesson runs. */
+int vconf_diary(struct app *app, const struct chatman_actor *a, int64_t student,
+		const char *date, json_t **out);
+
+/* A join grant for the acting member (see docs/openapi.yaml). */
+int vconf_join(struct app *app, const struct chatman_actor *a, int64_t id, json_t **out,
+	       struct vconf_why *why);
+
+/* ---- the scheduler (the shell drives it; app/media.h calls run on workers) ---- */
+
+/* A room to create or destroy on a worker. */
+struct vconf_room {
+	int64_t conference;
+	uint64_t room;
+	char secret[65], pin[33], name[801];
+	bool destroy;
+};
+struct vconf_rooms {
+	struct vconf_room *v;
+	size_t n, cap;
+};
+void vconf_rooms_free(struct vconf_rooms *r);
+
+/* Applies every due transition at app_now() (each in its own transaction: planned →
+ * active, → finished), tells the members, posts the system message of a start, and
+ * collects the rooms to create (active without a room) and to destroy (finished). Called
+ * once a second, after the clock moved, and at start-up (after vconf_startup). */
+int vconf_tick(struct app *app, struct vconf_rooms *rooms);
+/* At start-up: every room is forgotten (Janus keeps them in memory), so that the next tick
+ * creates the rooms of the active conferences again. */
+int vconf_startup(struct app *app);
+/* The outcome of creating a room (rc from media_room_create). */
+void vconf_room_done(struct app *app, const struct vconf_room *room, int rc, const char *why);
+
+#endif
