@@ -125,15 +125,15 @@ static const struct api_route api_routes[] = {
 	{HTTP_GET, "/api/v1/orgs/{org}/chat-candidates", api_chat_candidates, API_ORG_MEMBER},
 	{HTTP_POST, "/api/v1/orgs/{org}/loads/{load}/chat", api_load_chat, API_ORG_MEMBER},
 	/* Inside a conference's call (call_api.c): members of the conference only. */
-	{HTTP_POST, "/api/v1/orgs/{org}/conferences/{conference}/presence", api_call_presence,
+	{HTTP_POST, "/api/v1/orgs/{org}/conferences/{conf}/presence", api_call_presence,
 	 API_ORG_MEMBER},
-	{HTTP_POST, "/api/v1/orgs/{org}/conferences/{conference}/signal", api_call_signal,
+	{HTTP_POST, "/api/v1/orgs/{org}/conferences/{conf}/signal", api_call_signal,
 	 API_ORG_MEMBER},
-	{HTTP_POST, "/api/v1/orgs/{org}/conferences/{conference}/moderate", api_call_moderate,
+	{HTTP_POST, "/api/v1/orgs/{org}/conferences/{conf}/moderate", api_call_moderate,
 	 API_ORG_MEMBER},
-	{HTTP_GET, "/api/v1/orgs/{org}/conferences/{conference}/participants",
+	{HTTP_GET, "/api/v1/orgs/{org}/conferences/{conf}/participants",
 	 api_call_participants, API_ORG_MEMBER},
-	{HTTP_GET, "/api/v1/orgs/{org}/conferences/{conference}/attendance", api_call_attendance,
+	{HTTP_GET, "/api/v1/orgs/{org}/conferences/{conf}/attendance", api_call_attendance,
 	 API_ORG_MEMBER},
 };
 

@@ -1,5 +1,5 @@
 /* call_api.c — inside a conference's call (app/call.h):
- * /api/v1/orgs/{org}/conferences/{conference}/presence|signal|moderate|participants|attendance.
+ * /api/v1/orgs/{org}/conferences/{conf}/presence|signal|moderate|participants|attendance.
  * The route table admits any account of {org} (another organisation is 404 there); app/call
  * checks that the caller is a member of the conference (or, for the attendance, its moderator
  * or the organisation's administrator). */
@@ -37,7 +37,7 @@ int api_call_presence(struct srv *srv, struct http_req *req, const struct auth_c
 	if (!ok)
 		return api_call_invalid(req, "Укажите in: true (в звонке) или false (вышел)");
 	struct call_why why = {"", ""};
-	int rc = call_presence(srv_app(srv), &who->account, api_param_id(req, "conference"), value,
+	int rc = call_presence(srv_app(srv), &who->account, api_param_id(req, "conf"), value,
 			       &why);
 	if (rc != PARTA_OK)
 		return api_call_error(req, rc, &why);
@@ -52,7 +52,7 @@ int api_call_signal(struct srv *srv, struct http_req *req, const struct auth_ctx
 	if (http_json_object(req, &body) != PARTA_OK)
 		return API_DONE;
 	struct call_why why = {"", ""};
-	int rc = call_signal(srv_app(srv), &who->account, api_param_id(req, "conference"),
+	int rc = call_signal(srv_app(srv), &who->account, api_param_id(req, "conf"),
 			     json_string_value(json_object_get(body, "kind")),
 			     json_string_value(json_object_get(body, "value")), &why);
 	json_decref(body);
@@ -103,7 +103,7 @@ int api_call_moderate(struct srv *srv, struct http_req *req, const struct auth_c
 		rc = PARTA_EVALIDATION;
 	else if (p != NULL)
 		rc = call_moderate_begin(srv_app(srv), &who->account,
-					 api_param_id(req, "conference"),
+					 api_param_id(req, "conf"),
 					 json_integer_value(person),
 					 json_string_value(json_object_get(body, "mid")),
 					 json_is_true(mute), &p->job, &why);
@@ -126,7 +126,7 @@ int api_call_participants(struct srv *srv, struct http_req *req, const struct au
 {
 	struct call_why why = {"", ""};
 	json_t *out = NULL;
-	int rc = call_participants(srv_app(srv), &who->account, api_param_id(req, "conference"),
+	int rc = call_participants(srv_app(srv), &who->account, api_param_id(req, "conf"),
 				   &out, &why);
 	if (rc != PARTA_OK)
 		return api_call_error(req, rc, &why);
@@ -138,7 +138,7 @@ int api_call_attendance(struct srv *srv, struct http_req *req, const struct auth
 {
 	struct call_why why = {"", ""};
 	json_t *out = NULL;
-	int rc = call_attendance(srv_app(srv), &who->account, api_param_id(req, "conference"),
+	int rc = call_attendance(srv_app(srv), &who->account, api_param_id(req, "conf"),
 				 &out, &why);
 	if (rc != PARTA_OK)
 		return api_call_error(req, rc, &why);
