@@ -13,6 +13,8 @@ const errorBox = document.getElementById('error');
 
 function destination() {
   const next = new URLSearchParams(location.search).get('next');
+  // The call page names its conference: /call/?org=N&conf=N.
+  if (/^\/call\/\?org=\d+&conf=\d+$/.test(next || '')) return next;
   return FACES.has(next) ? next : '/journal/';
 }
 

@@ -455,7 +455,7 @@ int call_participants(struct app *app, const struct account *who, int64_t confer
 		return call_internal(why);
 	static const char *const flags[] = {"moderator", "online"};
 	call_booleans(rows, flags, 2);
-	*out = json_pack("{s:o}", "participants", rows);
+	*out = json_pack("{s:o,s:I}", "participants", rows, "person_id", (json_int_t)who->person_id);
 	return *out != NULL ? PARTA_OK : call_internal(why);
 }
 

@@ -89,9 +89,10 @@ int call_moderate_begin(struct app *app, const struct account *who, int64_t conf
 void call_moderate_run(struct call_moderate_job *job);
 int call_moderate_finish(struct call_moderate_job *job, struct call_why *why);
 
-/* {"participants":[{"person_id","name","role","moderator","online","feed"}]}: the members
- * sorted by name; `feed` is the member's newest grant's feed in the room (null before the
- * first join), so that the page can put names on Janus's publishers. Members only. */
+/* {"participants":[{"person_id","name","role","moderator","online","feed"}],"person_id"}:
+ * the members sorted by name, and the caller's own person; `feed` is the member's newest
+ * grant's feed in the room (null before the first join), so that the page can put names on
+ * Janus's publishers. Members only. */
 int call_participants(struct app *app, const struct account *who, int64_t conference,
 		      json_t **out, struct call_why *why);
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../api/api.h"
+#include "../app/media.h"
 #include "../core/err.h"
 #include "../util/log.h"
 #include "outq.h"
@@ -73,7 +74,39 @@ struct srv {
 	bool tick_now;
 	volatile sig_atomic_t stop;
 	int port;
+	/* The security headers of every response (srv_security_headers). */
+	char csp[600];
+	struct lws_protocol_vhost_options headers[5];
 };
+
+/* The headers libwebsockets' "security best practices" option adds, but with the media
+ * server's origin allowed in connect-src: the call page talks to Janus's HTTP API
+ * (app/media.h), which lives on another port or host. */
+static void srv_security_headers(struct srv *srv)
+{
+	char origin[300] = "";
+	const char *url = srv->app->media != NULL ? media_public_url(srv->app->media) : NULL;
+	const char *host = url != NULL ? strstr(url, "://") : NULL;
+	if (host != NULL) {
+		size_t len = (size_t)(host + 3 - url) + strcspn(host + 3, "/?#");
+		if (len < sizeof origin)
+			snprintf(origin, sizeof origin, " %.*s", (int)len, url);
+	}
+	snprintf(srv->csp, sizeof srv->csp,
+		 "default-src 'none'; img-src 'self' data: ; script-src 'self'; font-src 'self'; "
+		 "style-src 'self'; connect-src 'self' ws: wss:%s; frame-ancestors 'none'; "
+		 "base-uri 'none';form-action 'self';",
+		 origin);
+	static const char *const names[] = {"content-security-policy:", "x-content-type-options:",
+					    "x-xss-protection:", "x-frame-options:",
+					    "referrer-policy:"};
+	const char *values[] = {srv->csp, "nosniff", "1; mode=block", "deny", "no-referrer"};
+	for (size_t i = 0; i < 5; i++)
+		srv->headers[i] = (struct lws_protocol_vhost_options){
+			.next = i + 1 < 5 ? &srv->headers[i + 1] : NULL,
+			.name = names[i],
+			.value = values[i]};
+}
 
 static double srv_monotonic(void)
 {
@@ -766,8 +799,9 @@ int srv_create(const struct srv_config *cfg, struct app *app, struct srv **out, 
 	info.protocols = srv_protocols;
 	info.user = srv;
 	info.retry_and_idle_policy = &srv->retry;
-	info.options = LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE |
-		       LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	srv_security_headers(srv);
+	info.headers = srv->headers;
+	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
 	if (strchr(cfg->host, ':') == NULL)
 		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 	info.timeout_secs = 30;
