@@ -22,8 +22,8 @@ const MEDIA_TIMEOUT = 30_000;
 let janus, srv, ids;
 const browsers = [];
 
-async function api(token, method, path, body, status = 200) {
-  const r = await fetch(srv.url + path, {
+async function api(server, token, method, path, body, status = 200) {
+  const r = await fetch(server.url + path, {
     method,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -44,38 +44,47 @@ async function until(what, fn, ms = 10_000) {
   }
 }
 
-before(async () => {
-  janus = startJanus();
-  srv = await startServer({ users: [TEACHER, STUDENT], env: janus.env });
-  const admin = (await login(srv.url)).body.token;
-  ids = {};
-  ids.org = (await login(srv.url)).body.account.org.id;
+// An organisation with a class 5А, its homeroom teacher and a student (accounts linked to
+// their persons), the clock at 07:00 Moscow of the next day, and a video call of the class's
+// chat from 08:00 to 08:01 made by the teacher through the registry's API.
+async function prepare(server) {
+  const admin = (await login(server.url)).body.token;
+  const ids = { org: (await login(server.url)).body.account.org.id };
   const o = `/api/v1/orgs/${ids.org}`;
+  const as = (method, path, body, status) => api(server, admin, method, path, body, status);
   let n = 0;
   const order = async (kind, fields) =>
-    (await api(admin, 'POST', `${o}/orders`, { kind, number: `З-${++n}`, date: '2026-09-01', ...fields }, 201)).order;
-  const pos = (await api(admin, 'POST', `${o}/positions`, { name: 'Учитель', position_type: 'Педагогический состав' }, 201)).id;
-  ids.teacher = (await api(admin, 'POST', `${o}/persons`, { surname: 'Петров', first_name: 'Пётр', patronymic: 'Ильич' }, 201)).id;
-  ids.student = (await api(admin, 'POST', `${o}/persons`, { surname: 'Иванова', first_name: 'Анна' }, 201)).id;
+    (await as('POST', `${o}/orders`, { kind, number: `З-${++n}`, date: '2026-09-01', ...fields }, 201)).order;
+  const pos = (await as('POST', `${o}/positions`, { name: 'Учитель', position_type: 'Педагогический состав' }, 201)).id;
+  ids.teacher = (await as('POST', `${o}/persons`, { surname: 'Петров', first_name: 'Пётр', patronymic: 'Ильич' }, 201)).id;
+  ids.student = (await as('POST', `${o}/persons`, { surname: 'Иванова', first_name: 'Анна' }, 201)).id;
   const cls = (await order('class_create', { name: '5А', year: 2026, parallel: 5 })).payload.class_id;
   await order('hire', { person_id: ids.teacher, position_id: pos });
   await order('homeroom', { person_id: ids.teacher, class_id: cls });
   await order('enrol', { person_id: ids.student, class_id: cls });
   for (const [who, p] of [[TEACHER.login, ids.teacher], [STUDENT.login, ids.student]]) {
-    spawnSync('sqlite3', [srv.db, `UPDATE accounts SET person_id = ${p} WHERE login = '${who}'`]);
+    spawnSync('sqlite3', [server.db, `UPDATE accounts SET person_id = ${p} WHERE login = '${who}'`]);
   }
   // Tomorrow 07:00 in Moscow (the organisation's zone, +3): the call at 08:00–08:01 lies ahead.
-  const now = await srv.advance(0);
+  const now = await server.advance(0);
   const day = Math.floor((now + 3 * 3600) / 86400) + 1;
-  ids.t0 = await srv.advance(day * 86400 + 4 * 3600 - now);
+  ids.t0 = await server.advance(day * 86400 + 4 * 3600 - now);
   const date = new Date((ids.t0 + 3 * 3600) * 1000).toISOString().slice(0, 10);
-  ids.teacherToken = (await login(srv.url, TEACHER.login, TEACHER.password)).body.token;
-  const chats = (await api(ids.teacherToken, 'GET', `${o}/chats?per_page=100`)).chats;
+  ids.teacherToken = (await login(server.url, TEACHER.login, TEACHER.password)).body.token;
+  const chats = (await api(server, ids.teacherToken, 'GET', `${o}/chats?per_page=100`)).chats;
   const chat = chats.find((c) => c.name === '5А - Ученики').id;
-  const made = await api(ids.teacherToken, 'POST', `${o}/conferences`,
+  const made = await api(server, ids.teacherToken, 'POST', `${o}/conferences`,
     { kind: 'call', name: 'Классный час', chat_id: chat, date, start: '08:00', end: '08:01' }, 201);
   ids.conf = made.conference.id;
   ids.path = `${o}/conferences/${ids.conf}`;
+  ids.callUrl = `${server.url}/call/?org=${ids.org}&conf=${ids.conf}`;
+  return ids;
+}
+
+before(async () => {
+  janus = startJanus();
+  srv = await startServer({ users: [TEACHER, STUDENT], env: janus.env });
+  ids = await prepare(srv);
 });
 
 after(async () => {
@@ -107,7 +116,7 @@ test('two participants see and hear each other through Janus; hand, chat, muting
   const sp = await student.newPage();
   await signIn(tp, srv.url, TEACHER.login, TEACHER.password);
   await signIn(sp, srv.url, STUDENT.login, STUDENT.password);
-  const callUrl = `${srv.url}/call/?org=${ids.org}&conf=${ids.conf}`;
+  const callUrl = ids.callUrl;
   await sp.goto(callUrl);
   await sp.getByRole('heading', { name: 'Проверка камеры и микрофона' }).waitFor();
   await sp.getByText('Видеоконференция еще не началась').waitFor();
@@ -118,7 +127,7 @@ test('two participants see and hear each other through Janus; hand, chat, muting
   // 08:00: the scheduler starts the call and Janus's room is made.
   await srv.advance(3600);
   await until('active with its room', async () => {
-    const c = (await api(ids.teacherToken, 'GET', ids.path)).conference;
+    const c = (await api(srv, ids.teacherToken, 'GET', ids.path)).conference;
     return c.state === 'active' && c.room_ready;
   });
   await sp.getByText('Видеоконференция еще не началась').waitFor({ state: 'hidden' });
@@ -135,8 +144,10 @@ test('two participants see and hear each other through Janus; hand, chat, muting
   assert.ok(await tp.locator('.call-tile:not(.call-tile-own) video').first()
     .evaluate((v) => v.srcObject.getAudioTracks().length === 1));
 
+  // The student's phone-sized page: nothing sticks out sideways.
+  assert.ok(await sp.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
   // Both are in the call for Parta.
-  const people = await api(ids.teacherToken, 'GET', `${ids.path}/participants`);
+  const people = await api(srv, ids.teacherToken, 'GET', `${ids.path}/participants`);
   assert.deepEqual(people.participants.filter((p) => p.online).map((p) => p.person_id).sort(), [ids.teacher, ids.student].sort());
 
   // The student raises a hand: the teacher sees it in the list and on the tile.
@@ -176,11 +187,51 @@ test('two participants see and hear each other through Janus; hand, chat, muting
   await sp.waitForURL(home);
 
   // The attendance: both were in the call from 08:00 to its end.
-  const { attendance } = await api(ids.teacherToken, 'GET', `${ids.path}/attendance`);
+  const { attendance } = await api(srv, ids.teacherToken, 'GET', `${ids.path}/attendance`);
   assert.deepEqual(attendance.map((a) => [a.name, a.seconds, a.stays]), [
     ['Иванова Анна', 60, 1],
     ['Петров Пётр Ильич', 60, 1],
   ]);
   teacher.assertNoProblems();
   student.assertNoProblems();
+});
+
+test('without a media server the page says so and the rest of the call works', async () => {
+  const bare = await startServer({ users: [TEACHER, STUDENT] });
+  try {
+    const local = await prepare(bare);
+    await bare.advance(3600); // 08:00: the call starts, without a room
+    await until('active', async () => (await api(bare, local.teacherToken, 'GET', local.path)).conference.state === 'active');
+    const browser = await launch(MEDIA_FLAGS);
+    browsers.push(browser);
+    const student = await openContext(browser, bare.url, PHONE);
+    student.allow(503, `${local.path}/join`);
+    const page = await student.newPage();
+    await signIn(page, bare.url, STUDENT.login, STUDENT.password);
+    await page.goto(local.callUrl);
+    await page.getByRole('button', { name: 'Присоединиться' }).click();
+    await page.getByText('Сервер видеосвязи недоступен. Попробуйте позже.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Повторить' }).isVisible(), true);
+    // One's own camera still shows; the chat and the hand work through Parta.
+    await page.locator('.call-tile-own video').waitFor();
+    await page.getByRole('button', { name: /^Чат/ }).click();
+    await page.getByLabel('Сообщение').fill('У меня не работает видео');
+    await page.getByRole('button', { name: 'Отправить' }).click();
+    await page.locator('.call-chat-text', { hasText: 'У меня не работает видео' }).waitFor();
+    await page.locator('#side-close').click();
+    await page.getByRole('button', { name: 'Поднять руку' }).click();
+    await page.getByRole('button', { name: 'Опустить руку' }).waitFor();
+    // Usable on a phone: nothing sticks out sideways.
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+    // «Выйти» leaves for the main screen; Parta noted the stay.
+    await page.getByRole('button', { name: 'Выйти' }).click();
+    await page.waitForURL((u) => u.pathname === '/' || u.pathname === '/journal/');
+    const people = await api(bare, local.teacherToken, 'GET', `${local.path}/participants`);
+    assert.equal(people.participants.find((p) => p.person_id === local.student).online, false);
+    const { attendance } = await api(bare, local.teacherToken, 'GET', `${local.path}/attendance`);
+    assert.equal(attendance.find((a) => a.person_id === local.student).stays, 1);
+    student.assertNoProblems();
+  } finally {
+    await bare.stop();
+  }
 });
