@@ -150,6 +150,16 @@ test('two participants see and hear each other through Janus; hand, chat, muting
   const people = await api(srv, ids.teacherToken, 'GET', `${ids.path}/participants`);
   assert.deepEqual(people.participants.filter((p) => p.online).map((p) => p.person_id).sort(), [ids.teacher, ids.student].sort());
 
+  // The teacher shares the screen (1280×720 from the fake capture): the student's picture
+  // changes from the camera's 640×360 without a new connection, and back after «Остановить».
+  assert.equal(seenByStudent.width, 640);
+  await tp.getByRole('button', { name: 'Демонстрация экрана' }).click();
+  await tp.getByRole('button', { name: 'Остановить демонстрацию' }).waitFor();
+  const remote = await sp.locator('.call-tile:not(.call-tile-own) video').first().elementHandle();
+  await sp.waitForFunction((v) => v.videoWidth === 1280 && v.videoHeight === 720, remote, { timeout: MEDIA_TIMEOUT });
+  await tp.getByRole('button', { name: 'Остановить демонстрацию' }).click();
+  await sp.waitForFunction((v) => v.videoWidth === 640, remote, { timeout: MEDIA_TIMEOUT });
+
   // The student raises a hand: the teacher sees it in the list and on the tile.
   await sp.getByRole('button', { name: 'Поднять руку' }).click();
   await sp.getByRole('button', { name: 'Опустить руку' }).waitFor();

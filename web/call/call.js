@@ -244,6 +244,8 @@ async function toggleScreen() {
   }
   const track = display.getVideoTracks()[0];
   if (!track) return;
+  // Text on a screen should stay sharp: the encoder keeps the resolution, not the frame rate.
+  if ('contentHint' in track) track.contentHint = 'detail';
   s.screen = track;
   track.addEventListener('ended', () => { if (s.screen === track) stopScreen(); });
   await s.room.setVideoTrack(track);
@@ -382,6 +384,20 @@ function onModerated(msg) {
   controlsForMedia();
 }
 
+// After a (re)connect of the socket: what may have happened meanwhile.
+async function recheck() {
+  if (s.phase === 'call') loadPeople();
+  if (s.phase !== 'call' && s.phase !== 'check') return;
+  try {
+    const r = await api.get(base);
+    s.conference = r.conference;
+    if (r.conference.state === 'finished') ended();
+    else if (r.conference.state === 'active' && s.phase === 'check') checkState('');
+  } catch {
+    // the next event or heartbeat tells
+  }
+}
+
 // ---- start ----
 
 function checkNote(message) {
@@ -476,7 +492,7 @@ async function boot() {
     return;
   }
   wire();
-  s.socket = journalSocket({ onEvent, onOpen: () => { if (s.phase === 'call') loadPeople(); } });
+  s.socket = journalSocket({ onEvent, onOpen: recheck });
   s.check = deviceCheck({
     preview: byId('preview'),
     previewOff: byId('preview-off'),
