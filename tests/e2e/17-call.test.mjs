@@ -241,11 +241,40 @@ test('moderators mute a participant through Janus; others may not', async () => 
   const list = await ok(call('GET', `${base(c.id)}/participants`, undefined, ids.teacher));
   assert.equal(list.participants.find((p) => p.person_id === ids.studentPerson).feed, 4242);
 
-  // A room that was never made (the media server failed at the start): unavailable.
-  const broken = conference({ members: ids.members, ready: 0 });
-  sqlite(`INSERT INTO conference_grants VALUES ('tok-${broken.id}', ${broken.id}, ${ids.studentPerson}, 4243, ${now}, ${now + 60})`);
-  r = await call('POST', `${base(broken.id)}/moderate`, mute, ids.teacher);
+  ids.moderated = { c, mute };
+});
+
+test('the scheduler\'s end closes the open stays at the conference\'s end', async () => {
+  now = await srv.advance(0);
+  const c = conference({ ends: now + 60, members: ids.members });
+  const presence = (who) => call('POST', `${base(c.id)}/presence`, { in: true }, who);
+  assert.equal((await presence(ids.student)).status, 204);
+  assert.equal((await presence(ids.teacher)).status, 204);
+  await srv.advance(30);
+  assert.equal((await presence(ids.teacher)).status, 204);
+  await srv.advance(40); // 10 s past the end: the next tick finishes it
+  const deadline = Date.now() + 10_000;
+  while (sqlite(`SELECT state FROM conferences WHERE id = ${c.id}`) !== 'finished') {
+    assert.ok(Date.now() < deadline, 'the scheduler finished the conference');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  // Both stays end at the conference's end, not when the scheduler noticed.
+  assert.equal(sqlite(`SELECT group_concat(left_at - ${now}) FROM conference_attendance WHERE conference_id = ${c.id}`), '60,60');
+  const { attendance } = await ok(call('GET', `${base(c.id)}/attendance`, undefined, ids.teacher));
+  assert.deepEqual(attendance.map((a) => [a.name, a.seconds, a.last_left_at]), [
+    ['Алексеев Борис Олегович', 0, null],
+    ['Иванова Анна', 60, now + 60],
+    ['Петров Пётр Ильич', 60, now + 60],
+  ]);
+  // Finished: no more coming in, signals refused.
+  assert.equal((await presence(ids.student)).status, 409);
+  assert.equal((await call('POST', `${base(c.id)}/signal`, { kind: 'hand', value: 'up' }, ids.student)).status, 409);
+});
+
+test('a stopped media server: moderation says it is unavailable', async () => {
+  const { c, mute } = ids.moderated;
+  janus.stop();
+  const r = await call('POST', `${base(c.id)}/moderate`, mute, ids.teacher);
   assert.equal(r.status, 503);
   assert.deepEqual(r.body.error, { code: 'media_unavailable', message: 'Сервер видеосвязи недоступен. Попробуйте позже.' });
-  await janus.admin({ request: 'destroy', room: c.room, secret: c.secret });
 });
