@@ -24,8 +24,6 @@
 /* Transitions applied per tick and kind: a region's 08:00 burst is taken over a few ticks
  * rather than in one long loop pass. */
 #define VCONF_TICK_BATCH 500
-#define VCONF_PUBLISHERS 30
-#define VCONF_BITRATE 512000
 
 static void vconf_say(struct vconf_why *why, const char *code, const char *text)
 {
@@ -107,21 +105,34 @@ static int vconf_times(struct app *app, int64_t org, const char *date, const cha
 	return rc == PARTA_ENOTFOUND ? PARTA_EIO : rc;
 }
 
-/* Adds the local "date", "start", "end" of a conference JSON. */
-static int vconf_local_fields(struct app *app, int64_t org, json_t *c)
+/* The organisation's zone, loaded once for a list. */
+static int vconf_zone(struct app *app, int64_t org, struct tzif *out)
 {
-	char tz[65], date[11], start[6], edate[11], end[6];
+	char tz[65];
 	int rc = vconf_time_zone(app, org, tz);
 	if (rc == PARTA_OK)
-		rc = tz_local_parts(tz, json_integer_value(json_object_get(c, "starts_at")), date,
-				    start);
-	if (rc == PARTA_OK)
-		rc = tz_local_parts(tz, json_integer_value(json_object_get(c, "ends_at")), edate,
-				    end);
+		rc = tz_open(tz, out);
+	return rc == PARTA_ENOTFOUND ? PARTA_EIO : rc;
+}
+
+/* Adds the local "date", "start", "end" of a conference JSON. */
+static void vconf_local_fields(const struct tzif *tz, json_t *c)
+{
+	char date[11], start[6], edate[11], end[6];
+	tzif_local_parts(tz, json_integer_value(json_object_get(c, "starts_at")), date, start);
+	tzif_local_parts(tz, json_integer_value(json_object_get(c, "ends_at")), edate, end);
+	json_object_set_new(c, "date", json_string(date));
+	json_object_set_new(c, "start", json_string(start));
+	json_object_set_new(c, "end", json_string(end));
+}
+
+static int vconf_local_fields_of(struct app *app, int64_t org, json_t *c)
+{
+	struct tzif tz;
+	int rc = vconf_zone(app, org, &tz);
 	if (rc == PARTA_OK) {
-		json_object_set_new(c, "date", json_string(date));
-		json_object_set_new(c, "start", json_string(start));
-		json_object_set_new(c, "end", json_string(end));
+		vconf_local_fields(&tz, c);
+		tzif_free(&tz);
 	}
 	return rc;
 }
@@ -158,16 +169,18 @@ int vconf_list(struct app *app, const struct chatman_actor *a, int64_t from, int
 	       json_t **out)
 {
 	json_t *rows;
-	int rc = vstore_list(app->db, a->org, a->perm.person, vconf_manager(a), from, to, &rows);
+	struct tzif tz;
+	int rc = vconf_zone(app, a->org, &tz);
+	if (rc != PARTA_OK)
+		return rc;
+	rc = vstore_list(app->db, a->org, a->perm.person, vconf_manager(a), from, to, &rows);
 	size_t i;
 	json_t *row;
 	if (rc == PARTA_OK)
-		json_array_foreach(rows, i, row) if ((rc = vconf_local_fields(app, a->org, row)) !=
-						     PARTA_OK) break;
-	if (rc != PARTA_OK) {
-		json_decref(rows);
+		json_array_foreach(rows, i, row) vconf_local_fields(&tz, row);
+	tzif_free(&tz);
+	if (rc != PARTA_OK)
 		return rc;
-	}
 	*out = json_pack("{s:o,s:b}", "conferences", rows, "can_create", a->perm.staff);
 	return *out != NULL ? PARTA_OK : PARTA_ENOMEM;
 }
@@ -192,7 +205,7 @@ int vconf_get(struct app *app, const struct chatman_actor *a, int64_t id, json_t
 	rc = vstore_get(app->db, a->org, id, &conf);
 	if (rc != PARTA_OK)
 		return rc;
-	if ((rc = vconf_local_fields(app, a->org, conf)) != PARTA_OK ||
+	if ((rc = vconf_local_fields_of(app, a->org, conf)) != PARTA_OK ||
 	    (rc = vstore_members(app->db, id, &members)) != PARTA_OK) {
 		json_decref(conf);
 		return rc;
@@ -466,7 +479,7 @@ int vconf_update(struct app *app, const struct chatman_actor *a, int64_t id, jso
 		json_t *cur;
 		if ((rc = vstore_get(app->db, a->org, id, &cur)) != PARTA_OK)
 			return rc;
-		if ((rc = vconf_local_fields(app, a->org, cur)) != PARTA_OK) {
+		if ((rc = vconf_local_fields_of(app, a->org, cur)) != PARTA_OK) {
 			json_decref(cur);
 			return rc;
 		}
@@ -738,14 +751,10 @@ int vconf_diary(struct app *app, const struct chatman_actor *a, int64_t student,
 	/* Monday to Sunday around the date (1970-01-01 was a Thursday). */
 	int64_t days = tzif_days_from_civil(atoi(date), atoi(date + 5), atoi(date + 8));
 	int64_t monday = days - (days + 3) % 7;
-	char from[11], to[11];
-	int y, m, d;
-	tzif_civil_from_days(monday, &y, &m, &d);
-	snprintf(from, sizeof from, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-		 (unsigned)d % 100u);
-	tzif_civil_from_days(monday + 6, &y, &m, &d);
-	snprintf(to, sizeof to, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-		 (unsigned)d % 100u);
+	char from[11], to[11], hhmm[6];
+	struct tzif utc = {0}; /* no transitions: offset 0 */
+	tzif_local_parts(&utc, monday * 86400, from, hhmm);
+	tzif_local_parts(&utc, (monday + 6) * 86400, to, hhmm);
 	json_t *rows;
 	if ((rc = vstore_diary(app->db, a->org, student, a->perm.person, from, to, &rows)) !=
 	    PARTA_OK)
@@ -942,13 +951,16 @@ static int vconf_transition(struct app *app, int64_t id, bool start, int64_t now
 	return app->media != NULL && was_active ? vconf_room_add(rooms, &c, true) : PARTA_OK;
 }
 
-int vconf_tick(struct app *app, struct vconf_rooms *rooms)
+int vconf_tick(struct app *app, struct vconf_rooms *rooms, bool *more)
 {
 	int64_t now = app_now(app);
+	*more = false;
 	json_t *starting, *ending, *roomless = NULL;
 	int rc = vstore_due(app->db, now, VCONF_TICK_BATCH, &starting, &ending);
 	if (rc != PARTA_OK)
 		return rc;
+	*more = json_array_size(starting) == VCONF_TICK_BATCH ||
+		json_array_size(ending) == VCONF_TICK_BATCH;
 	size_t i;
 	json_t *row;
 	json_array_foreach(ending, i, row) if (rc == PARTA_OK) rc = vconf_transition(

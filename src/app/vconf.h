@@ -82,6 +82,11 @@ int vconf_join(struct app *app, const struct chatman_actor *a, int64_t id, json_
 
 /* ---- the scheduler (the shell drives it; app/media.h calls run on workers) ---- */
 
+/* Every room: at most this many publish at once, each at most this many bits per second
+ * (a class of 30 with cameras on, within a school uplink). */
+#define VCONF_ROOM_PUBLISHERS 30
+#define VCONF_ROOM_BITRATE 512000
+
 /* A room to create or destroy on a worker. */
 struct vconf_room {
 	int64_t conference;
@@ -95,11 +100,13 @@ struct vconf_rooms {
 };
 void vconf_rooms_free(struct vconf_rooms *r);
 
-/* Applies every due transition at app_now() (each in its own transaction: planned →
+/* Applies the due transitions at app_now() (each in its own transaction: planned →
  * active, → finished), tells the members, posts the system message of a start, and
- * collects the rooms to create (active without a room) and to destroy (finished). Called
- * once a second, after the clock moved, and at start-up (after vconf_startup). */
-int vconf_tick(struct app *app, struct vconf_rooms *rooms);
+ * collects the rooms to create (active without a room) and to destroy (finished). At most
+ * a batch of each kind per call, so that a region's 08:00 does not hold the loop: *more
+ * says another call should follow at once. Called once a second, after the clock moved,
+ * and at start-up (after vconf_startup). */
+int vconf_tick(struct app *app, struct vconf_rooms *rooms, bool *more);
 /* At start-up: every room is forgotten (Janus keeps them in memory), so that the next tick
  * creates the rooms of the active conferences again. */
 int vconf_startup(struct app *app);
