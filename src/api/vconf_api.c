@@ -303,8 +303,13 @@ static void api_room_run(void *arg)
 {
 	struct api_room_job *j = arg;
 	const struct media *m = srv_app(j->srv)->media;
-	if (j->room.destroy) {
+	if (j->room.op == VCONF_ROOM_DESTROY) {
 		j->rc = media_room_destroy(m, j->room.room, j->room.secret, j->why, sizeof j->why);
+		return;
+	}
+	if (j->room.op == VCONF_ROOM_REVOKE) {
+		j->rc = media_room_allow(m, j->room.room, j->room.secret, j->room.token, false,
+					 j->why, sizeof j->why);
 		return;
 	}
 	struct media_room r = {.room = j->room.room,

@@ -881,7 +881,8 @@ void vconf_rooms_free(struct vconf_rooms *r)
 	r->n = r->cap = 0;
 }
 
-static int vconf_room_add(struct vconf_rooms *r, const struct vstore_conf *c, bool destroy)
+static int vconf_room_add(struct vconf_rooms *r, const struct vstore_conf *c,
+			  enum vconf_room_op op)
 {
 	if (vec_reserve((void **)&r->v, &r->cap, r->n + 1, sizeof *r->v) != PARTA_OK)
 		return PARTA_ENOMEM;
@@ -889,7 +890,7 @@ static int vconf_room_add(struct vconf_rooms *r, const struct vstore_conf *c, bo
 	memset(room, 0, sizeof *room);
 	room->conference = c->id;
 	room->room = (uint64_t)c->room;
-	room->destroy = destroy;
+	room->op = op;
 	snprintf(room->secret, sizeof room->secret, "%s", c->room_secret);
 	snprintf(room->pin, sizeof room->pin, "%s", c->room_pin);
 	snprintf(room->name, sizeof room->name, "%s", c->name);
@@ -946,9 +947,34 @@ static int vconf_transition(struct app *app, int64_t id, bool start, int64_t now
 	vconf_tell_state(app, id, start ? "active" : "finished");
 	if (start) {
 		vconf_announce(app, &c);
-		return app->media != NULL ? vconf_room_add(rooms, &c, false) : PARTA_OK;
+		return app->media != NULL ? vconf_room_add(rooms, &c, VCONF_ROOM_CREATE) : PARTA_OK;
 	}
-	return app->media != NULL && was_active ? vconf_room_add(rooms, &c, true) : PARTA_OK;
+	return app->media != NULL && was_active ? vconf_room_add(rooms, &c, VCONF_ROOM_DESTROY)
+						: PARTA_OK;
+}
+
+/* Expired grants: marked revoked now, their tokens taken off the rooms by workers. */
+static int vconf_revoke_expired(struct app *app, int64_t now, struct vconf_rooms *rooms)
+{
+	json_t *grants;
+	int rc = vstore_grants_expired(app->db, now, VCONF_TICK_BATCH, &grants);
+	size_t i;
+	json_t *row;
+	json_array_foreach(grants, i, row)
+	{
+		struct vstore_conf c;
+		const char *token = json_string_value(json_object_get(row, "token"));
+		if (rc == PARTA_OK)
+			rc = vstore_load_any(app->db,
+					     json_integer_value(json_object_get(row, "conference_id")),
+					     &c);
+		if (rc == PARTA_OK)
+			rc = vstore_grant_revoked(app->db, token);
+		if (rc == PARTA_OK && (rc = vconf_room_add(rooms, &c, VCONF_ROOM_REVOKE)) == PARTA_OK)
+			snprintf(rooms->v[rooms->n - 1].token, sizeof rooms->v[0].token, "%s", token);
+	}
+	json_decref(grants);
+	return rc;
 }
 
 int vconf_tick(struct app *app, struct vconf_rooms *rooms, bool *more)
@@ -981,11 +1007,13 @@ int vconf_tick(struct app *app, struct vconf_rooms *rooms, bool *more)
 			queued = queued || rooms->v[k].conference == id;
 		struct vstore_conf c;
 		if (!queued && rc == PARTA_OK && vstore_load_any(app->db, id, &c) == PARTA_OK)
-			rc = vconf_room_add(rooms, &c, false);
+			rc = vconf_room_add(rooms, &c, VCONF_ROOM_CREATE);
 	}
 	json_decref(roomless);
+	if (rc == PARTA_OK && app->media != NULL)
+		rc = vconf_revoke_expired(app, now, rooms);
 	for (size_t k = 0; rc == PARTA_OK && k < rooms->n; k++)
-		if (!rooms->v[k].destroy)
+		if (rooms->v[k].op == VCONF_ROOM_CREATE)
 			rc = vstore_room_result(app->db, rooms->v[k].conference, false, "pending");
 	return rc;
 }
@@ -997,9 +1025,10 @@ int vconf_startup(struct app *app)
 
 void vconf_room_done(struct app *app, const struct vconf_room *room, int rc, const char *why)
 {
-	if (room->destroy) {
+	if (room->op != VCONF_ROOM_CREATE) {
 		if (rc != PARTA_OK)
-			log_msg(LOG_WARN, "vconf", "room_destroy_failed conference=%lld rc=%s why=%s",
+			log_msg(LOG_WARN, "vconf", "room_%s_failed conference=%lld rc=%s why=%s",
+				room->op == VCONF_ROOM_DESTROY ? "destroy" : "revoke",
 				(long long)room->conference, parta_strerror(rc), why);
 		return;
 	}
