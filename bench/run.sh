@@ -17,6 +17,7 @@
 #   chats)   see bench/journal.c
 #   roster.import.oneroster.rows_per_s  parta import --format oneroster of a generated bulk
 #                                export (~300,000 rows, 22,000 students; target >= 100000)
+#   lesson.activate.p99_ms (< 100 ms), lesson.activate.burst1000.s (< 5 s)   see bench/vconf.mjs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${PARTA_BIN:-build/parta}
@@ -98,3 +99,10 @@ murl=$(server_url "$mdir/server.log" "$mpid")
 [[ -n $murl ]] || { echo "bench: messenger server did not start" >&2; exit 1; }
 "${BENCH_MSGLOAD:-build/bench-msgload}" run "${murl##*:}" "$mdir/tokens" "${BENCH_MSG_RATE:-1000}" \
 	"$DURATION" "$mpid"
+kill "$mpid" 2>/dev/null || true
+wait "$mpid" 2>/dev/null || true
+mpid=""
+
+# Conferences starting by themselves with their Janus rooms (bench/vconf.mjs: its own server
+# in test mode and its own Janus, both on loopback).
+PARTA_BIN="$BIN" node bench/vconf.mjs

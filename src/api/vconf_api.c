@@ -303,16 +303,21 @@ static void api_room_run(void *arg)
 {
 	struct api_room_job *j = arg;
 	const struct media *m = srv_app(j->srv)->media;
-	if (j->room.destroy) {
+	if (j->room.op == VCONF_ROOM_DESTROY) {
 		j->rc = media_room_destroy(m, j->room.room, j->room.secret, j->why, sizeof j->why);
+		return;
+	}
+	if (j->room.op == VCONF_ROOM_REVOKE) {
+		j->rc = media_room_allow(m, j->room.room, j->room.secret, j->room.token, false,
+					 j->why, sizeof j->why);
 		return;
 	}
 	struct media_room r = {.room = j->room.room,
 			       .secret = j->room.secret,
 			       .pin = j->room.pin,
 			       .description = j->room.name,
-			       .publishers = 30,
-			       .bitrate = 512000};
+			       .publishers = VCONF_ROOM_PUBLISHERS,
+			       .bitrate = VCONF_ROOM_BITRATE};
 	j->rc = media_room_create(m, &r, j->why, sizeof j->why);
 }
 
@@ -327,9 +332,12 @@ void api_tick(struct srv *srv)
 {
 	struct app *app = srv_app(srv);
 	struct vconf_rooms rooms = {0};
-	int rc = vconf_tick(app, &rooms);
+	bool more = false;
+	int rc = vconf_tick(app, &rooms, &more);
 	if (rc != PARTA_OK)
 		log_msg(LOG_ERROR, "vconf", "tick_failed rc=%s", parta_strerror(rc));
+	if (more)
+		srv_tick_soon(srv);
 	for (size_t i = 0; i < rooms.n; i++) {
 		struct api_room_job *j = calloc(1, sizeof *j);
 		if (j != NULL) {

@@ -7,12 +7,11 @@
 
 #include "../core/err.h"
 #include "../core/timetable.h"
-#include "../core/tzif.h"
 #include "orgs.h"
 
 #define TZ_FILE_MAX (256 * 1024)
 
-static int tz_load(const char *zone, struct tzif *out)
+int tz_open(const char *zone, struct tzif *out)
 {
 	if (!orgs_time_zone_valid(zone))
 		return PARTA_ENOTFOUND;
@@ -39,31 +38,10 @@ int tz_local_to_utc(const char *zone, const char *date, const char *hhmm, int64_
 		return PARTA_EVALIDATION;
 	int y = atoi(date), m = atoi(date + 5), d = atoi(date + 8);
 	struct tzif tz;
-	int rc = tz_load(zone, &tz);
+	int rc = tz_open(zone, &tz);
 	if (rc != PARTA_OK)
 		return rc;
 	*out = tzif_local_to_utc(&tz, tzif_days_from_civil(y, m, d) * 86400 + minutes * 60);
 	tzif_free(&tz);
-	return PARTA_OK;
-}
-
-int tz_local_parts(const char *zone, int64_t utc, char date[11], char hhmm[6])
-{
-	struct tzif tz;
-	int rc = tz_load(zone, &tz);
-	if (rc != PARTA_OK)
-		return rc;
-	int64_t local = utc + tzif_offset_at(&tz, utc);
-	tzif_free(&tz);
-	int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-	int64_t secs = local - days * 86400;
-	int y, m, d;
-	tzif_civil_from_days(days, &y, &m, &d);
-	/* Bounded by construction (a 4-digit year, months, days, hours, minutes); the casts
-	 * tell the compiler so. */
-	snprintf(date, 11, "%04u-%02u-%02u", (unsigned)(y % 10000) % 10000u, (unsigned)m % 100u,
-		 (unsigned)d % 100u);
-	snprintf(hhmm, 6, "%02u:%02u", (unsigned)(secs / 3600) % 100u,
-		 (unsigned)(secs / 60 % 60) % 100u);
 	return PARTA_OK;
 }

@@ -8,8 +8,10 @@
 
 #include <stdint.h>
 
+#include "../core/tzif.h"
+
+/* The zone's transitions, for many conversions (core/tzif.h); free with tzif_free. */
+int tz_open(const char *zone, struct tzif *out);
 int tz_local_to_utc(const char *zone, const char *date, const char *hhmm, int64_t *out);
-/* The local date "YYYY-MM-DD" and time "HH:MM" of a UTC time. */
-int tz_local_parts(const char *zone, int64_t utc, char date[11], char hhmm[6]);
 
 #endif

@@ -25,8 +25,6 @@
 /* Transitions applied per tick and kind: a region's 08:00 burst is taken over a few ticks
  * rather than in one long loop pass. */
 #define VCONF_TICK_BATCH 500
-#define VCONF_PUBLISHERS 30
-#define VCONF_BITRATE 512000
 
 static void vconf_say(struct vconf_why *why, const char *code, const char *text)
 {
@@ -108,21 +106,34 @@ static int vconf_times(struct app *app, int64_t org, const char *date, const cha
 	return rc == PARTA_ENOTFOUND ? PARTA_EIO : rc;
 }
 
-/* Adds the local "date", "start", "end" of a conference JSON. */
-static int vconf_local_fields(struct app *app, int64_t org, json_t *c)
+/* The organisation's zone, loaded once for a list. */
+static int vconf_zone(struct app *app, int64_t org, struct tzif *out)
 {
-	char tz[65], date[11], start[6], edate[11], end[6];
+	char tz[65];
 	int rc = vconf_time_zone(app, org, tz);
 	if (rc == PARTA_OK)
-		rc = tz_local_parts(tz, json_integer_value(json_object_get(c, "starts_at")), date,
-				    start);
-	if (rc == PARTA_OK)
-		rc = tz_local_parts(tz, json_integer_value(json_object_get(c, "ends_at")), edate,
-				    end);
+		rc = tz_open(tz, out);
+	return rc == PARTA_ENOTFOUND ? PARTA_EIO : rc;
+}
+
+/* Adds the local "date", "start", "end" of a conference JSON. */
+static void vconf_local_fields(const struct tzif *tz, json_t *c)
+{
+	char date[11], start[6], edate[11], end[6];
+	tzif_local_parts(tz, json_integer_value(json_object_get(c, "starts_at")), date, start);
+	tzif_local_parts(tz, json_integer_value(json_object_get(c, "ends_at")), edate, end);
+	json_object_set_new(c, "date", json_string(date));
+	json_object_set_new(c, "start", json_string(start));
+	json_object_set_new(c, "end", json_string(end));
+}
+
+static int vconf_local_fields_of(struct app *app, int64_t org, json_t *c)
+{
+	struct tzif tz;
+	int rc = vconf_zone(app, org, &tz);
 	if (rc == PARTA_OK) {
-		json_object_set_new(c, "date", json_string(date));
-		json_object_set_new(c, "start", json_string(start));
-		json_object_set_new(c, "end", json_string(end));
+		vconf_local_fields(&tz, c);
+		tzif_free(&tz);
 	}
 	return rc;
 }
@@ -159,16 +170,18 @@ int vconf_list(struct app *app, const struct chatman_actor *a, int64_t from, int
 	       json_t **out)
 {
 	json_t *rows;
-	int rc = vstore_list(app->db, a->org, a->perm.person, vconf_manager(a), from, to, &rows);
+	struct tzif tz;
+	int rc = vconf_zone(app, a->org, &tz);
+	if (rc != PARTA_OK)
+		return rc;
+	rc = vstore_list(app->db, a->org, a->perm.person, vconf_manager(a), from, to, &rows);
 	size_t i;
 	json_t *row;
 	if (rc == PARTA_OK)
-		json_array_foreach(rows, i, row) if ((rc = vconf_local_fields(app, a->org, row)) !=
-						     PARTA_OK) break;
-	if (rc != PARTA_OK) {
-		json_decref(rows);
+		json_array_foreach(rows, i, row) vconf_local_fields(&tz, row);
+	tzif_free(&tz);
+	if (rc != PARTA_OK)
 		return rc;
-	}
 	*out = json_pack("{s:o,s:b}", "conferences", rows, "can_create", a->perm.staff);
 	return *out != NULL ? PARTA_OK : PARTA_ENOMEM;
 }
@@ -193,7 +206,7 @@ int vconf_get(struct app *app, const struct chatman_actor *a, int64_t id, json_t
 	rc = vstore_get(app->db, a->org, id, &conf);
 	if (rc != PARTA_OK)
 		return rc;
-	if ((rc = vconf_local_fields(app, a->org, conf)) != PARTA_OK ||
+	if ((rc = vconf_local_fields_of(app, a->org, conf)) != PARTA_OK ||
 	    (rc = vstore_members(app->db, id, &members)) != PARTA_OK) {
 		json_decref(conf);
 		return rc;
@@ -467,7 +480,7 @@ int vconf_update(struct app *app, const struct chatman_actor *a, int64_t id, jso
 		json_t *cur;
 		if ((rc = vstore_get(app->db, a->org, id, &cur)) != PARTA_OK)
 			return rc;
-		if ((rc = vconf_local_fields(app, a->org, cur)) != PARTA_OK) {
+		if ((rc = vconf_local_fields_of(app, a->org, cur)) != PARTA_OK) {
 			json_decref(cur);
 			return rc;
 		}
@@ -739,14 +752,10 @@ int vconf_diary(struct app *app, const struct chatman_actor *a, int64_t student,
 	/* Monday to Sunday around the date (1970-01-01 was a Thursday). */
 	int64_t days = tzif_days_from_civil(atoi(date), atoi(date + 5), atoi(date + 8));
 	int64_t monday = days - (days + 3) % 7;
-	char from[11], to[11];
-	int y, m, d;
-	tzif_civil_from_days(monday, &y, &m, &d);
-	snprintf(from, sizeof from, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-		 (unsigned)d % 100u);
-	tzif_civil_from_days(monday + 6, &y, &m, &d);
-	snprintf(to, sizeof to, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-		 (unsigned)d % 100u);
+	char from[11], to[11], hhmm[6];
+	struct tzif utc = {0}; /* no transitions: offset 0 */
+	tzif_local_parts(&utc, monday * 86400, from, hhmm);
+	tzif_local_parts(&utc, (monday + 6) * 86400, to, hhmm);
 	json_t *rows;
 	if ((rc = vstore_diary(app->db, a->org, student, a->perm.person, from, to, &rows)) !=
 	    PARTA_OK)
@@ -873,7 +882,8 @@ void vconf_rooms_free(struct vconf_rooms *r)
 	r->n = r->cap = 0;
 }
 
-static int vconf_room_add(struct vconf_rooms *r, const struct vstore_conf *c, bool destroy)
+static int vconf_room_add(struct vconf_rooms *r, const struct vstore_conf *c,
+			  enum vconf_room_op op)
 {
 	if (vec_reserve((void **)&r->v, &r->cap, r->n + 1, sizeof *r->v) != PARTA_OK)
 		return PARTA_ENOMEM;
@@ -881,7 +891,7 @@ static int vconf_room_add(struct vconf_rooms *r, const struct vstore_conf *c, bo
 	memset(room, 0, sizeof *room);
 	room->conference = c->id;
 	room->room = (uint64_t)c->room;
-	room->destroy = destroy;
+	room->op = op;
 	snprintf(room->secret, sizeof room->secret, "%s", c->room_secret);
 	snprintf(room->pin, sizeof room->pin, "%s", c->room_pin);
 	snprintf(room->name, sizeof room->name, "%s", c->name);
@@ -940,18 +950,46 @@ static int vconf_transition(struct app *app, int64_t id, bool start, int64_t now
 	vconf_tell_state(app, id, start ? "active" : "finished");
 	if (start) {
 		vconf_announce(app, &c);
-		return app->media != NULL ? vconf_room_add(rooms, &c, false) : PARTA_OK;
+		return app->media != NULL ? vconf_room_add(rooms, &c, VCONF_ROOM_CREATE) : PARTA_OK;
 	}
-	return app->media != NULL && was_active ? vconf_room_add(rooms, &c, true) : PARTA_OK;
+	return app->media != NULL && was_active ? vconf_room_add(rooms, &c, VCONF_ROOM_DESTROY)
+						: PARTA_OK;
 }
 
-int vconf_tick(struct app *app, struct vconf_rooms *rooms)
+/* Expired grants: marked revoked now, their tokens taken off the rooms by workers. */
+static int vconf_revoke_expired(struct app *app, int64_t now, struct vconf_rooms *rooms)
+{
+	json_t *grants;
+	int rc = vstore_grants_expired(app->db, now, VCONF_TICK_BATCH, &grants);
+	size_t i;
+	json_t *row;
+	json_array_foreach(grants, i, row)
+	{
+		struct vstore_conf c;
+		const char *token = json_string_value(json_object_get(row, "token"));
+		if (rc == PARTA_OK)
+			rc = vstore_load_any(app->db,
+					     json_integer_value(json_object_get(row, "conference_id")),
+					     &c);
+		if (rc == PARTA_OK)
+			rc = vstore_grant_revoked(app->db, token);
+		if (rc == PARTA_OK && (rc = vconf_room_add(rooms, &c, VCONF_ROOM_REVOKE)) == PARTA_OK)
+			snprintf(rooms->v[rooms->n - 1].token, sizeof rooms->v[0].token, "%s", token);
+	}
+	json_decref(grants);
+	return rc;
+}
+
+int vconf_tick(struct app *app, struct vconf_rooms *rooms, bool *more)
 {
 	int64_t now = app_now(app);
+	*more = false;
 	json_t *starting, *ending, *roomless = NULL;
 	int rc = vstore_due(app->db, now, VCONF_TICK_BATCH, &starting, &ending);
 	if (rc != PARTA_OK)
 		return rc;
+	*more = json_array_size(starting) == VCONF_TICK_BATCH ||
+		json_array_size(ending) == VCONF_TICK_BATCH;
 	size_t i;
 	json_t *row;
 	json_array_foreach(ending, i, row) if (rc == PARTA_OK) rc = vconf_transition(
@@ -972,11 +1010,13 @@ int vconf_tick(struct app *app, struct vconf_rooms *rooms)
 			queued = queued || rooms->v[k].conference == id;
 		struct vstore_conf c;
 		if (!queued && rc == PARTA_OK && vstore_load_any(app->db, id, &c) == PARTA_OK)
-			rc = vconf_room_add(rooms, &c, false);
+			rc = vconf_room_add(rooms, &c, VCONF_ROOM_CREATE);
 	}
 	json_decref(roomless);
+	if (rc == PARTA_OK && app->media != NULL)
+		rc = vconf_revoke_expired(app, now, rooms);
 	for (size_t k = 0; rc == PARTA_OK && k < rooms->n; k++)
-		if (!rooms->v[k].destroy)
+		if (rooms->v[k].op == VCONF_ROOM_CREATE)
 			rc = vstore_room_result(app->db, rooms->v[k].conference, false, "pending");
 	return rc;
 }
@@ -988,9 +1028,10 @@ int vconf_startup(struct app *app)
 
 void vconf_room_done(struct app *app, const struct vconf_room *room, int rc, const char *why)
 {
-	if (room->destroy) {
+	if (room->op != VCONF_ROOM_CREATE) {
 		if (rc != PARTA_OK)
-			log_msg(LOG_WARN, "vconf", "room_destroy_failed conference=%lld rc=%s why=%s",
+			log_msg(LOG_WARN, "vconf", "room_%s_failed conference=%lld rc=%s why=%s",
+				room->op == VCONF_ROOM_DESTROY ? "destroy" : "revoke",
 				(long long)room->conference, parta_strerror(rc), why);
 		return;
 	}

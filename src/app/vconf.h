@@ -82,12 +82,20 @@ int vconf_join(struct app *app, const struct chatman_actor *a, int64_t id, json_
 
 /* ---- the scheduler (the shell drives it; app/media.h calls run on workers) ---- */
 
-/* A room to create or destroy on a worker. */
+/* Every room: at most this many publish at once, each at most this many bits per second
+ * (a class of 30 with cameras on, within a school uplink). */
+#define VCONF_ROOM_PUBLISHERS 30
+#define VCONF_ROOM_BITRATE 512000
+
+/* Work on a room for a worker: create it, destroy it, or take an expired grant's token off
+ * its allowed list (a grant is short-lived: whoever joined stays, nobody enters with it
+ * later). */
+enum vconf_room_op { VCONF_ROOM_CREATE, VCONF_ROOM_DESTROY, VCONF_ROOM_REVOKE };
 struct vconf_room {
+	enum vconf_room_op op;
 	int64_t conference;
 	uint64_t room;
-	char secret[65], pin[33], name[801];
-	bool destroy;
+	char secret[65], pin[33], name[801], token[49];
 };
 struct vconf_rooms {
 	struct vconf_room *v;
@@ -95,15 +103,18 @@ struct vconf_rooms {
 };
 void vconf_rooms_free(struct vconf_rooms *r);
 
-/* Applies every due transition at app_now() (each in its own transaction: planned →
+/* Applies the due transitions at app_now() (each in its own transaction: planned →
  * active, → finished), tells the members, posts the system message of a start, and
- * collects the rooms to create (active without a room) and to destroy (finished). Called
- * once a second, after the clock moved, and at start-up (after vconf_startup). */
-int vconf_tick(struct app *app, struct vconf_rooms *rooms);
+ * collects the rooms to create (active without a room) and to destroy (finished) and the
+ * expired grants to revoke. At most
+ * a batch of each kind per call, so that a region's 08:00 does not hold the loop: *more
+ * says another call should follow at once. Called once a second, after the clock moved,
+ * and at start-up (after vconf_startup). */
+int vconf_tick(struct app *app, struct vconf_rooms *rooms, bool *more);
 /* At start-up: every room is forgotten (Janus keeps them in memory), so that the next tick
  * creates the rooms of the active conferences again. */
 int vconf_startup(struct app *app);
-/* The outcome of creating a room (rc from media_room_create). */
+/* The outcome of a room's work (rc from app/media.h). */
 void vconf_room_done(struct app *app, const struct vconf_room *room, int rc, const char *why);
 
 #endif

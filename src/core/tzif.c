@@ -1,6 +1,7 @@
 /* tzif.c — TZif parsing and offset lookup. */
 #include "tzif.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,4 +155,19 @@ void tzif_civil_from_days(int64_t days, int *year, int *month, int *day)
 	*year = (int)(yoe + era * 400 + (m <= 2));
 	*month = m;
 	*day = d;
+}
+
+void tzif_local_parts(const struct tzif *tz, int64_t utc, char date[11], char hhmm[6])
+{
+	int64_t local = utc + tzif_offset_at(tz, utc);
+	int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+	int64_t secs = local - days * 86400;
+	int y, m, d;
+	tzif_civil_from_days(days, &y, &m, &d);
+	/* Bounded by construction (a 4-digit year, months, days, hours, minutes); the casts and
+	 * remainders tell the compiler so. */
+	snprintf(date, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+		 (unsigned)d % 100u);
+	snprintf(hhmm, 6, "%02u:%02u", (unsigned)(secs / 3600) % 100u,
+		 (unsigned)(secs / 60 % 60) % 100u);
 }

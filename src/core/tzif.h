@@ -31,6 +31,9 @@ int32_t tzif_offset_at(const struct tzif *tz, int64_t utc);
  * maps to its first occurrence. */
 int64_t tzif_local_to_utc(const struct tzif *tz, int64_t local);
 
+/* The local date "YYYY-MM-DD" and time "HH:MM" of a UTC time. */
+void tzif_local_parts(const struct tzif *tz, int64_t utc, char date[11], char hhmm[6]);
+
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian), and back. */
 int64_t tzif_days_from_civil(int year, int month, int day);
 void tzif_civil_from_days(int64_t days, int *year, int *month, int *day);

@@ -416,7 +416,8 @@ const struct migration migrations[] = {
 	  * moves planned → active → finished by itself at the row's times (app/vconf.h); while
 	  * active its Janus room exists (room, secret, pin). Participants are fixed when the
 	  * conference is saved (the registry's tabs), with who may moderate. Join grants are
-	  * the room tokens handed out to participants; attendance keeps each stay in the call.
+	  * the room tokens handed out to participants, taken off the room's allowed list once
+	  * expired (revoked); attendance keeps each stay in the call.
 	  * A chat's system message that a conference started names it (conference_id). */
 	 "CREATE TABLE conferences ("
 	 "  id INTEGER PRIMARY KEY,"
@@ -449,9 +450,11 @@ const struct migration migrations[] = {
 	 "  token TEXT PRIMARY KEY,"
 	 "  conference_id INTEGER NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,"
 	 "  person_id INTEGER NOT NULL, feed INTEGER NOT NULL,"
-	 "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL"
+	 "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+	 "  revoked INTEGER NOT NULL DEFAULT 0"
 	 ");"
 	 "CREATE INDEX conference_grants_conf ON conference_grants(conference_id, person_id);"
+	 "CREATE INDEX conference_grants_expiry ON conference_grants(revoked, expires_at);"
 	 "CREATE TABLE conference_attendance ("
 	 "  conference_id INTEGER NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,"
 	 "  person_id INTEGER NOT NULL, joined_at INTEGER NOT NULL,"

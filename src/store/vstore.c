@@ -467,3 +467,23 @@ int vstore_student_relation(struct db *db, int64_t org, int64_t student, int64_t
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? PARTA_OK : PARTA_EIO;
 }
+
+int vstore_grants_expired(struct db *db, int64_t now, int limit, json_t **out)
+{
+	const int64_t args[] = {now, limit};
+	return db_rows_json(db,
+			    "SELECT g.token, g.conference_id FROM conference_grants g JOIN "
+			    "conferences v ON v.id = g.conference_id WHERE g.revoked = 0 AND "
+			    "g.expires_at <= ?1 AND v.state = 'active' AND v.room_ready = 1 "
+			    "ORDER BY g.expires_at LIMIT ?2",
+			    args, 2, out);
+}
+
+int vstore_grant_revoked(struct db *db, const char *token)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE conference_grants SET revoked = 1 WHERE token = ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
+	return db_step_done(st);
+}

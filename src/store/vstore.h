@@ -97,6 +97,11 @@ int vstore_diary(struct db *db, int64_t org, int64_t student, int64_t viewer, co
 int vstore_student_relation(struct db *db, int64_t org, int64_t student, int64_t viewer,
 			    char *out);
 
+/* Grants of active conferences with a room whose time ran out and whose token is still on
+ * the room's allowed list: [{"token","conference_id"}], at most `limit`. */
+int vstore_grants_expired(struct db *db, int64_t now, int limit, json_t **out);
+int vstore_grant_revoked(struct db *db, const char *token);
+
 /* A join grant (conference_grants). */
 int vstore_grant_insert(struct db *db, const char *token, int64_t conf, int64_t person,
 			int64_t feed, int64_t now, int64_t expires);

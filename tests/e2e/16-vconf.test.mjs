@@ -121,7 +121,12 @@ test('the lesson page offers «Создать» to the subject\'s teacher only, 
 });
 
 test('a distance lesson takes the subject chat\'s students and staff, not parents; opening early says it has not started', async () => {
+  // The load's subject chat does not exist yet: the distance lesson makes it (as paragraf's
+  // video call in a lesson does).
+  const subjectChats = async () => (await ok(api('admin', 'GET', '/chats?kind=subject'))).chats.filter((c) => /Математика/.test(c.name));
+  assert.equal((await subjectChats()).length, 0);
   const created = await ok(api('petrov', 'POST', `/journal/lessons/${ids.l1}/distance`, {}), 201);
+  assert.deepEqual((await subjectChats()).map((c) => c.id), [created.conference.chat_id]);
   ids.d1 = created.conference.id;
   assert.equal(created.conference.kind, 'lesson');
   assert.equal(created.conference.state, 'planned');

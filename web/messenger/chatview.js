@@ -69,6 +69,7 @@ export function createChatView(env) {
     const entry = store.get(chat.id);
     return {
       me: env.profileId(),
+      org: chat.org_id,
       now: env.serverNow,
       admin: s.admin,
       othersRead: s.othersRead,

@@ -119,7 +119,16 @@ function actions(message, own, ctx) {
   return box;
 }
 
-// ctx: { me, now(), admin, othersRead, important(id), pinned(id), source(id), act(kind, message, arg) }
+// A system message that a distance lesson or video call started: the way in.
+function joinLink(message, ctx) {
+  return h('a', {
+    class: 'btn btn-primary msg-join',
+    href: `/call/?org=${encodeURIComponent(ctx.org)}&conf=${encodeURIComponent(message.conference_id)}`,
+    text: 'Присоединиться к звонку',
+  });
+}
+
+// ctx: { me, org, now(), admin, othersRead, important(id), pinned(id), source(id), act(kind, message, arg) }
 export function messageNode(message, ctx) {
   const own = message.sender_profile === ctx.me;
   const classes = ['msg', own ? 'msg-own' : '', message.deleted ? 'msg-deleted' : ''].filter(Boolean);
@@ -130,6 +139,7 @@ export function messageNode(message, ctx) {
       : null,
     message.reply_to && !message.deleted ? quote(message, ctx) : null,
     h('p', { class: 'msg-text', text: message.deleted ? DELETED : message.text }),
+    message.conference_id && !message.deleted ? joinLink(message, ctx) : null,
     message.deleted ? null : reactions(message, ctx),
     confirmation(message, own, ctx),
     actions(message, own, ctx));
