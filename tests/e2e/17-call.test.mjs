@@ -234,7 +234,7 @@ test('moderators mute a participant through Janus; others may not', async () => 
   assert.equal(r.status, 409);
   assert.equal(r.body.error.code, 'not_joined');
   // A grant, as joining hands it out; the student is not in the room, and Janus says so.
-  sqlite(`INSERT INTO conference_grants VALUES ('tok-${c.id}', ${c.id}, ${ids.studentPerson}, 4242, ${now}, ${now + 60})`);
+  sqlite(`INSERT INTO conference_grants(token, conference_id, person_id, feed, created_at, expires_at) VALUES ('tok-${c.id}', ${c.id}, ${ids.studentPerson}, 4242, ${now}, ${now + 60})`);
   r = await moderate(mute);
   assert.equal(r.status, 409);
   assert.deepEqual(r.body.error, { code: 'not_in_call', message: 'Участник сейчас не в звонке' });
