@@ -5,7 +5,7 @@
 // chat) and says when the conference ended («Звонок завершен», then back to the main screen).
 // When the media server is unreachable the page says so and everything else keeps working.
 
-import { api } from '/lib/api.js';
+import { api, readCookie } from '/lib/api.js';
 import { byId, h } from '/lib/dom.js';
 import { deviceCheck, stopStream } from './devices.js';
 import { CallRoom } from './room.js';
@@ -76,12 +76,11 @@ function presence(inCall, { keepalive = false } = {}) {
   if (keepalive) {
     // The page is going away: fetch with keepalive outlives it (sendBeacon cannot carry the
     // CSRF header).
-    const csrf = document.cookie.split('; ').find((c) => c.startsWith('parta_csrf='))?.slice(11) || '';
     fetch(`${base}/presence`, {
       method: 'POST',
       keepalive: true,
       credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf) },
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': readCookie('parta_csrf') || '' },
       body: JSON.stringify({ in: inCall }),
     }).catch(() => {});
     return Promise.resolve();
@@ -91,10 +90,14 @@ function presence(inCall, { keepalive = false } = {}) {
   });
 }
 
+// Every 30 s: still here (and the list again, for those whose pages went quiet).
 function startHeartbeat() {
   if (s.heartbeat) return;
   presence(true);
-  s.heartbeat = setInterval(() => presence(true), HEARTBEAT_MS);
+  s.heartbeat = setInterval(() => {
+    presence(true);
+    loadPeople();
+  }, HEARTBEAT_MS);
 }
 
 function stopHeartbeat() {
@@ -307,6 +310,7 @@ function reactionBar() {
 
 async function leave() {
   byId('leave').disabled = true;
+  s.phase = 'leaving';
   stopHeartbeat();
   await presence(false);
   await finish();
