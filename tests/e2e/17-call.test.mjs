@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, login, addUser } from './lib/server.mjs';
+import { startServer, login, addUser, runParta } from './lib/server.mjs';
 import { ok } from './lib/messenger.mjs';
 import { connect } from './lib/ws.mjs';
 import { startJanus } from './lib/janus.mjs';
@@ -79,6 +79,18 @@ before(async () => {
 after(async () => {
   await srv?.stop();
   janus?.stop();
+});
+
+test('a bad [media] configuration stops serve with the reason', () => {
+  for (const [env, reason] of [
+    [{ PARTA_MEDIA_ADMIN_URL: 'ftp://127.0.0.1/admin', PARTA_MEDIA_ADMIN_SECRET: 's', PARTA_MEDIA_PUBLIC_URL: 'http://x/janus' }, /admin_url/],
+    [{ PARTA_MEDIA_ADMIN_URL: 'http://127.0.0.1:1/admin', PARTA_MEDIA_PUBLIC_URL: 'http://x/janus' }, /admin_secret/],
+    [{ PARTA_MEDIA_ADMIN_URL: 'http://127.0.0.1:1/admin', PARTA_MEDIA_ADMIN_SECRET: 's' }, /public_url/],
+  ]) {
+    const r = runParta(['serve', '--db', `${srv.dir}/unused.db`, '--listen', '127.0.0.1:0'], { env });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, reason);
+  }
 });
 
 test('who may call: members; others 403, another organisation and unknown conferences 404, no session 401', async () => {

@@ -42,6 +42,10 @@ static void assert_config_equal(const struct config *a, const struct config *b)
 	assert_string_equal(a->sms.auth_header, b->sms.auth_header);
 	assert_int_equal(a->sms.timeout_ms, b->sms.timeout_ms);
 	assert_int_equal(a->sms.retries, b->sms.retries);
+	assert_string_equal(a->media.admin_url, b->media.admin_url);
+	assert_string_equal(a->media.admin_secret, b->media.admin_secret);
+	assert_string_equal(a->media.public_url, b->media.public_url);
+	assert_int_equal(a->media.timeout_ms, b->media.timeout_ms);
 }
 
 /* Every variable config_load_env reads: cleared so that the caller's environment cannot
@@ -56,6 +60,8 @@ static const char *const config_env_names[] = {
 	"PARTA_SMS_GATEWAY",            "PARTA_SMS_URL",             "PARTA_SMS_BODY_TEMPLATE",
 	"PARTA_SMS_CONTENT_TYPE",       "PARTA_SMS_AUTH_HEADER",     "PARTA_SMS_TIMEOUT_MS",
 	"PARTA_SMS_RETRIES",
+	"PARTA_MEDIA_ADMIN_URL",        "PARTA_MEDIA_ADMIN_SECRET",  "PARTA_MEDIA_PUBLIC_URL",
+	"PARTA_MEDIA_TIMEOUT_MS",
 };
 
 static void env_clear(void)
@@ -95,12 +101,17 @@ static void test_defaults(void **state)
 	assert_string_equal(cfg.sms.auth_header, "");
 	assert_int_equal(cfg.sms.timeout_ms, 5000);
 	assert_int_equal(cfg.sms.retries, 2);
+	assert_string_equal(cfg.media.admin_url, "");
+	assert_string_equal(cfg.media.admin_secret, "");
+	assert_string_equal(cfg.media.public_url, "");
+	assert_int_equal(cfg.media.timeout_ms, 3000);
 }
 
 /* config_set accepts good values and refuses bad ones with PARTA_EVALIDATION, leaving the
  * option unchanged; unknown options are PARTA_ENOTFOUND. `check` verifies the effect. */
 enum check { NONE, HOST_PORT, BODY, WORKERS, SECURE, LEVEL, IDLE, WINDOW, PING, LOGIN_LIMIT,
-	     WEB, DBPATH, QUEUE, GATEWAY, SMS_URL, SMS_TIMEOUT, SMS_RETRIES };
+	     WEB, DBPATH, QUEUE, GATEWAY, SMS_URL, SMS_TIMEOUT, SMS_RETRIES, MEDIA_ADMIN,
+	     MEDIA_SECRET, MEDIA_PUBLIC, MEDIA_TIMEOUT };
 
 static void test_set_table(void **state)
 {
@@ -182,6 +193,14 @@ static void test_set_table(void **state)
 		{"sms", "retries", "5", PARTA_OK, SMS_RETRIES, NULL, 5},
 		{"sms", "retries", "6", PARTA_EVALIDATION, SMS_RETRIES, NULL, 2},
 		{"sms", "retries", "-1", PARTA_EVALIDATION, SMS_RETRIES, NULL, 2},
+		{"media", "admin_url", "http://127.0.0.1:7088/admin", PARTA_OK, MEDIA_ADMIN,
+		 "http://127.0.0.1:7088/admin", 0},
+		{"media", "admin_secret", "s3cret", PARTA_OK, MEDIA_SECRET, "s3cret", 0},
+		{"media", "public_url", "https://media.school/janus", PARTA_OK, MEDIA_PUBLIC,
+		 "https://media.school/janus", 0},
+		{"media", "timeout_ms", "100", PARTA_OK, MEDIA_TIMEOUT, NULL, 100},
+		{"media", "timeout_ms", "60001", PARTA_EVALIDATION, MEDIA_TIMEOUT, NULL, 3000},
+		{"media", "timeout_ms", "fast", PARTA_EVALIDATION, MEDIA_TIMEOUT, NULL, 3000},
 		{"server", "nope", "1", PARTA_ENOTFOUND, NONE, NULL, 0},
 		{"nope", "listen", "127.0.0.1:1", PARTA_ENOTFOUND, NONE, NULL, 0},
 		{"", "listen", "127.0.0.1:1", PARTA_ENOTFOUND, NONE, NULL, 0},
@@ -221,6 +240,10 @@ static void test_set_table(void **state)
 		case SMS_URL: text = cfg.sms.url; break;
 		case SMS_TIMEOUT: got = cfg.sms.timeout_ms; break;
 		case SMS_RETRIES: got = cfg.sms.retries; break;
+		case MEDIA_ADMIN: text = cfg.media.admin_url; break;
+		case MEDIA_SECRET: text = cfg.media.admin_secret; break;
+		case MEDIA_PUBLIC: text = cfg.media.public_url; break;
+		case MEDIA_TIMEOUT: got = cfg.media.timeout_ms; break;
 		}
 		if (text == NULL && got != cases[i].number)
 			fail_msg("%s.%s=\"%s\": value %lld, want %lld", cases[i].section, cases[i].key,
