@@ -275,8 +275,8 @@ int api_diary(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
 {
 	char week[16];
 	api_query_value(req, "week", week, sizeof week);
-	int64_t student = api_vconf_query_int(req, "student_id", who->account.person_id);
-	if (!timetable_date_valid(week) || student <= 0) {
+	int64_t student = api_vconf_query_int(req, "student_id", 0);
+	if (!timetable_date_valid(week) || student < 0) {
 		http_error(&req->resp, PARTA_EVALIDATION, "validation",
 			   "week: понедельник недели ГГГГ-ММ-ДД; student_id: ученик");
 		return API_DONE;

@@ -741,14 +741,24 @@ int vconf_lesson_create(struct app *app, const struct chatman_actor *a, int64_t 
 int vconf_diary(struct app *app, const struct chatman_actor *a, int64_t student,
 		const char *date, json_t **out)
 {
-	char relation = 0;
-	int rc = vstore_student_relation(app->db, a->org, student, a->perm.person, &relation);
+	json_t *students;
+	int rc = vstore_diary_students(app->db, a->org, a->perm.person, &students);
 	if (rc != PARTA_OK)
 		return rc;
-	if (relation == 0 && !vconf_manager(a))
-		return PARTA_ENOTFOUND;
-	if (!timetable_date_valid(date))
+	if (student == 0) /* the caller themself, or their first child */
+		student = json_integer_value(json_object_get(json_array_get(students, 0), "id"));
+	char relation = 0;
+	rc = student != 0 ? vstore_student_relation(app->db, a->org, student, a->perm.person,
+						    &relation)
+			  : PARTA_OK;
+	if (rc != PARTA_OK || (relation == 0 && !vconf_manager(a)) || student == 0) {
+		json_decref(students);
+		return rc != PARTA_OK ? rc : PARTA_ENOTFOUND;
+	}
+	if (!timetable_date_valid(date)) {
+		json_decref(students);
 		return PARTA_EVALIDATION;
+	}
 	/* Monday to Sunday around the date (1970-01-01 was a Thursday). */
 	int64_t days = tzif_days_from_civil(atoi(date), atoi(date + 5), atoi(date + 8));
 	int64_t monday = days - (days + 3) % 7;
@@ -758,8 +768,10 @@ int vconf_diary(struct app *app, const struct chatman_actor *a, int64_t student,
 	tzif_local_parts(&utc, (monday + 6) * 86400, to, hhmm);
 	json_t *rows;
 	if ((rc = vstore_diary(app->db, a->org, student, a->perm.person, from, to, &rows)) !=
-	    PARTA_OK)
+	    PARTA_OK) {
+		json_decref(students);
 		return rc;
+	}
 	int64_t now = app_now(app);
 	json_t *dayv = json_array(), *day = NULL;
 	size_t i;
@@ -797,8 +809,8 @@ int vconf_diary(struct app *app, const struct chatman_actor *a, int64_t student,
 				  json_object_get(row, "topic"), "distance", distance));
 	}
 	json_decref(rows);
-	*out = json_pack("{s:I,s:{s:s,s:s},s:o}", "student_id", (json_int_t)student, "week", "from",
-			 from, "to", to, "days", dayv);
+	*out = json_pack("{s:I,s:o,s:{s:s,s:s},s:o}", "student_id", (json_int_t)student,
+			 "students", students, "week", "from", from, "to", to, "days", dayv);
 	return *out != NULL ? PARTA_OK : PARTA_ENOMEM;
 }
 

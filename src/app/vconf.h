@@ -70,9 +70,11 @@ int vconf_lesson_create(struct app *app, const struct chatman_actor *a, int64_t 
 			json_t *body, json_t **out, struct vconf_why *why);
 
 /* The diary: the student's lessons in the week of `date` (Monday to Sunday) with their
- * distance lessons: {"student_id","week":{"from","to"},"days":[{"date","lessons":[{…,
- * "distance":{"id","state","can_join"}|null}]}]}. For the student, their guardians and the
- * managers; can_join only for a member while the lesson runs. */
+ * distance lessons: {"student_id","students":[{"id","name"}],"week":{"from","to"},"days":
+ * [{"date","lessons":[{…,"distance":{"id","state","can_join"}|null}]}]}. For the student,
+ * their guardians and the managers (`student` 0: the caller, or their first child; the
+ * students are those the caller reads as themself or a guardian); can_join only for a
+ * member while the lesson runs. */
 int vconf_diary(struct app *app, const struct chatman_actor *a, int64_t student,
 		const char *date, json_t **out);
 

@@ -487,3 +487,16 @@ int vstore_grant_revoked(struct db *db, const char *token)
 	sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
 	return db_step_done(st);
 }
+
+int vstore_diary_students(struct db *db, int64_t org, int64_t viewer, json_t **out)
+{
+	const int64_t args[] = {org, viewer};
+	return db_rows_json(
+		db,
+		"SELECT p.id, trim(p.surname || ' ' || p.first_name || ' ' || p.patronymic) AS name "
+		"FROM persons p WHERE p.org_id = ?1 AND ((p.id = ?2 AND EXISTS (SELECT 1 FROM "
+		"enrolments e WHERE e.student_id = p.id)) OR EXISTS (SELECT 1 FROM guardians g JOIN "
+		"enrolments e ON e.student_id = g.student_id WHERE g.parent_id = ?2 AND g.student_id "
+		"= p.id)) ORDER BY p.id != ?2, fold(p.surname), fold(p.first_name), p.id",
+		args, 2, out);
+}

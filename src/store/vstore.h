@@ -93,6 +93,9 @@ int vstore_journal_lessons(struct db *db, int64_t org, int64_t class_id, int64_t
  * "distance_member"}] — distance_member says whether `viewer` may join it. */
 int vstore_diary(struct db *db, int64_t org, int64_t student, int64_t viewer, const char *from,
 		 const char *to, json_t **out);
+/* The students whose diary `viewer` reads as themself or a guardian: [{"id","name"}],
+ * themself first, then children by surname. */
+int vstore_diary_students(struct db *db, int64_t org, int64_t viewer, json_t **out);
 /* How `viewer` relates to `student`: 's' self, 'p' a guardian, 0 neither. */
 int vstore_student_relation(struct db *db, int64_t org, int64_t student, int64_t viewer,
 			    char *out);

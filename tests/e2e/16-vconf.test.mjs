@@ -160,8 +160,13 @@ test('the diary shows the icon to the student and the parent; joining only while
   assert.equal(day.lessons[0].distance.id, ids.d1);
   assert.equal(day.lessons[0].distance.can_join, false);
   assert.equal(day.lessons[2].distance, null);
-  const parent = await ok(api('mother', 'GET', `/diary?week=${ids.date}&student_id=${ids.anna}`));
+  assert.deepEqual(week.students.map((s) => s.id), [ids.anna]);
+  const parent = await ok(api('mother', 'GET', `/diary?week=${ids.date}`));
+  assert.equal(parent.student_id, ids.anna); // the first (only) child
+  assert.deepEqual(parent.students.map((s) => s.name), ['Иванова Анна']);
   assert.equal(parent.days.find((d) => d.date === ids.date).lessons[0].distance.id, ids.d1);
+  assert.equal(parent.days.find((d) => d.date === ids.date).lessons[0].distance.can_join, false);
+  assert.equal((await api('petrov', 'GET', `/diary?week=${ids.date}`)).status, 404);
   assert.equal((await api('boris', 'GET', `/diary?week=${ids.date}&student_id=${ids.anna}`)).status, 404);
   assert.equal((await api('anna', 'GET', '/diary?week=понедельник')).status, 422);
 });
@@ -171,6 +176,8 @@ test('it starts and ends by itself as the clock moves; the chat gets a system me
   await waitFor('started', async () => (await stateOf('anna', ids.d1)) === 'active');
   const week = await ok(api('anna', 'GET', `/diary?week=${ids.date}`));
   assert.equal(week.days.find((d) => d.date === ids.date).lessons[0].distance.can_join, true);
+  const parentWeek = await ok(api('mother', 'GET', `/diary?week=${ids.date}`));
+  assert.equal(parentWeek.days.find((d) => d.date === ids.date).lessons[0].distance.can_join, false);
   const join = await api('anna', 'POST', `/conferences/${ids.d1}/join`);
   assert.equal(join.status, 503);
   assert.equal(join.body.error.code, 'media_unavailable');
