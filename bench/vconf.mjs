@@ -15,7 +15,7 @@ const SINGLE = Number(process.env.BENCH_LESSONS_SINGLE || 200);
 const BURST = Number(process.env.BENCH_LESSONS_BURST || 1000);
 
 const janus = startJanus();
-const srv = await startServer({ env: janus.env, extraArgs: ['--log-level', 'warn'] });
+const srv = await startServer({ env: janus.env });
 try {
   let token = (await login(srv.url)).body.token;
   const org = (await login(srv.url)).body.account.org.id;
