@@ -283,6 +283,60 @@ test('the scheduler\'s end closes the open stays at the conference\'s end', asyn
   assert.equal((await call('POST', `${base(c.id)}/signal`, { kind: 'hand', value: 'up' }, ids.student)).status, 409);
 });
 
+// Joins Janus's VideoRoom through its public API as a browser would (without media);
+// resolves with the plugin's answer to the join.
+async function janusJoin({ room, pin, token, feed }) {
+  let n = 0;
+  const post = async (path, body) => (await fetch(janus.publicUrl + path, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ transaction: `j${++n}`, ...body }),
+  })).json();
+  const session = (await post('', { janus: 'create' })).data.id;
+  try {
+    const handle = (await post(`/${session}`, { janus: 'attach', plugin: 'janus.plugin.videoroom' })).data.id;
+    await post(`/${session}/${handle}`, { janus: 'message', body: { request: 'join', ptype: 'publisher', room, pin, token, id: feed, display: 'Тест' } });
+    for (let i = 0; i < 20; i++) {
+      const events = await (await fetch(`${janus.publicUrl}/${session}?maxev=5`)).json();
+      for (const e of [].concat(events)) if (e.plugindata) return e.plugindata.data;
+    }
+    throw new Error('no answer to the join');
+  } finally {
+    await post(`/${session}`, { janus: 'destroy' });
+  }
+}
+
+test('the scheduler makes the room; a grant lets its holder in, and once expired lets nobody in', async () => {
+  now = await srv.advance(0);
+  const c = conference({ state: 'planned', starts: now + 60, ends: now + 3600, members: ids.members });
+  assert.equal((await call('POST', `${base(c.id)}/join`, undefined, ids.student)).body.error.code, 'not_started');
+  await srv.advance(60);
+  const deadline = Date.now() + 10_000;
+  while (sqlite(`SELECT room_ready FROM conferences WHERE id = ${c.id}`) !== '1') {
+    assert.ok(Date.now() < deadline, 'the room was made');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const grant = await ok(call('POST', `${base(c.id)}/join`, undefined, ids.student));
+  assert.equal(grant.room, c.room);
+  assert.equal(grant.janus_url, janus.publicUrl);
+  assert.equal(grant.display, 'Иванова Анна');
+  assert.equal(grant.moderator, false);
+  assert.equal((await janusJoin({ ...grant, token: 'forged' })).error_code, 433); // unauthorized
+  assert.equal((await janusJoin(grant)).videoroom, 'joined');
+  // Two minutes on, the token is off the room's allowed list: the same grant no longer opens it.
+  await srv.advance(121);
+  while (sqlite(`SELECT revoked FROM conference_grants WHERE token = '${grant.token}'`) !== '1') {
+    assert.ok(Date.now() < deadline + 10_000, 'the grant was revoked');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  let answer;
+  for (let i = 0; i < 100; i++) { // the revocation reaches Janus from a worker
+    answer = await janusJoin({ ...grant, feed: grant.feed + 1 });
+    if (answer.error_code) break;
+  }
+  assert.equal(answer.error_code, 433);
+  assert.equal((await call('POST', `${base(c.id)}/join`, undefined, ids.outsider)).status, 403);
+});
+
 test('a stopped media server: moderation says it is unavailable', async () => {
   const { c, mute } = ids.moderated;
   janus.stop();
