@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../app/media.h"
 #include "../app/vconf.h"
 #include "../core/err.h"
 #include "../core/timetable.h"
@@ -179,15 +178,56 @@ int api_conference_end(struct srv *srv, struct http_req *req, const struct auth_
 	return api_conference_now(srv, req, who, false);
 }
 
+struct api_joining {
+	struct srv *srv;
+	struct http_req *req;
+	struct vconf_join job;
+	int rc;
+	char why[256];
+};
+
+static void api_join_run(void *arg)
+{
+	struct api_joining *j = arg;
+	j->rc = vconf_room_run(srv_app(j->srv)->media, &j->job.room.v[0], j->why, sizeof j->why);
+}
+
+static void api_join_done(void *arg)
+{
+	struct api_joining *j = arg;
+	struct http_req *req = j->req;
+	struct vconf_why why = {0};
+	json_t *out = NULL;
+	int rc = vconf_join_finish(srv_app(j->srv), &j->job, j->rc, j->why, &out, &why);
+	if (rc != PARTA_OK)
+		api_vconf_fail(req, rc, &why);
+	else
+		http_json(&req->resp, 200, out);
+	free(j);
+	srv_async_done(req);
+}
+
 int api_conference_join(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
 {
 	struct chatman_actor a;
 	if (api_vconf_actor(srv, req, who, &a) != PARTA_OK)
 		return API_DONE;
 	struct vconf_why why = {0};
-	json_t *out = NULL;
-	int rc = vconf_join(srv_app(srv), &a, api_param_id(req, "conf"), &out, &why);
-	return api_vconf_answer(req, &a, rc, out, 200, &why);
+	struct api_joining *j = calloc(1, sizeof *j);
+	int rc = j != NULL ? vconf_join_begin(srv_app(srv), &a, api_param_id(req, "conf"),
+					      &j->job, &why)
+			   : PARTA_ENOMEM;
+	chatman_actor_free(&a);
+	if (rc == PARTA_OK) {
+		j->srv = srv;
+		j->req = req;
+		if (work_submit(srv_work(srv), api_join_run, api_join_done, j) == PARTA_OK)
+			return API_ASYNC;
+		vconf_rooms_free(&j->job.room);
+		rc = PARTA_EFULL;
+	}
+	free(j);
+	return api_vconf_fail(req, rc, &why);
 }
 
 int api_conference_candidates(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
@@ -302,23 +342,7 @@ struct api_room_job {
 static void api_room_run(void *arg)
 {
 	struct api_room_job *j = arg;
-	const struct media *m = srv_app(j->srv)->media;
-	if (j->room.op == VCONF_ROOM_DESTROY) {
-		j->rc = media_room_destroy(m, j->room.room, j->room.secret, j->why, sizeof j->why);
-		return;
-	}
-	if (j->room.op == VCONF_ROOM_REVOKE) {
-		j->rc = media_room_allow(m, j->room.room, j->room.secret, j->room.token, false,
-					 j->why, sizeof j->why);
-		return;
-	}
-	struct media_room r = {.room = j->room.room,
-			       .secret = j->room.secret,
-			       .pin = j->room.pin,
-			       .description = j->room.name,
-			       .publishers = VCONF_ROOM_PUBLISHERS,
-			       .bitrate = VCONF_ROOM_BITRATE};
-	j->rc = media_room_create(m, &r, j->why, sizeof j->why);
+	j->rc = vconf_room_run(srv_app(j->srv)->media, &j->room, j->why, sizeof j->why);
 }
 
 static void api_room_done(void *arg)

@@ -816,15 +816,19 @@ int vconf_diary(struct app *app, const struct chatman_actor *a, int64_t student,
 
 /* ---- joining ---- */
 
-int vconf_join(struct app *app, const struct chatman_actor *a, int64_t id, json_t **out,
-	       struct vconf_why *why)
+static int vconf_room_add(struct vconf_rooms *r, const struct vstore_conf *c,
+			  enum vconf_room_op op);
+
+int vconf_join_begin(struct app *app, const struct chatman_actor *a, int64_t id,
+		     struct vconf_join *job, struct vconf_why *why)
 {
+	memset(job, 0, sizeof *job);
 	struct vstore_conf c;
-	bool moderator = false;
 	int rc = vstore_load(app->db, a->org, id, &c);
 	if (rc == PARTA_OK)
-		rc = a->perm.person != 0 ? vstore_member(app->db, id, a->perm.person, &moderator)
-					 : PARTA_ENOTFOUND;
+		rc = a->perm.person != 0
+			     ? vstore_member(app->db, id, a->perm.person, &job->moderator)
+			     : PARTA_ENOTFOUND;
 	if (rc == PARTA_ENOTFOUND)
 		return vconf_fail(why, PARTA_EFORBIDDEN, "forbidden",
 				  "Вы не участник этой видеоконференции");
@@ -832,8 +836,7 @@ int vconf_join(struct app *app, const struct chatman_actor *a, int64_t id, json_
 		return rc;
 	enum vconf_state state = VCONF_PLANNED;
 	(void)vconf_state_parse(c.state, &state);
-	int64_t now = app_now(app);
-	switch (vconf_open_check(state, c.starts_at, c.ends_at, now)) {
+	switch (vconf_open_check(state, c.starts_at, c.ends_at, app_now(app))) {
 	case VCONF_OPEN_NOT_STARTED:
 		return vconf_fail(why, PARTA_ECONFLICT, "not_started",
 				  strcmp(c.kind, "lesson") == 0 ? "Дистанционный урок еще не начался"
@@ -845,44 +848,57 @@ int vconf_join(struct app *app, const struct chatman_actor *a, int64_t id, json_
 	if (app->media == NULL || !c.room_ready)
 		return vconf_fail(why, PARTA_EUNAVAILABLE, "media_unavailable",
 				  "Сервер видеосвязи недоступен. Попробуйте позже.");
+	if ((rc = vconf_room_add(&job->room, &c, VCONF_ROOM_ALLOW)) != PARTA_OK)
+		return rc;
 	unsigned char raw[24];
-	char token[49];
 	randombytes_buf(raw, sizeof raw);
-	sodium_bin2hex(token, sizeof token, raw, sizeof raw);
+	sodium_bin2hex(job->room.v[0].token, sizeof job->room.v[0].token, raw, sizeof raw);
 	uint64_t feed;
 	randombytes_buf(&feed, sizeof feed);
-	feed = (feed & ((UINT64_C(1) << 52) - 1)) + 1;
-	char mwhy[256] = "";
-	rc = media_room_allow(app->media, (uint64_t)c.room, c.room_secret, token, true, mwhy,
-			      sizeof mwhy);
+	job->feed = (int64_t)((feed & ((UINT64_C(1) << 52) - 1)) + 1);
+	job->org = a->org;
+	job->person = a->perm.person;
+	return PARTA_OK;
+}
+
+int vconf_join_finish(struct app *app, struct vconf_join *job, int rc, const char *mwhy,
+		      json_t **out, struct vconf_why *why)
+{
+	const struct vconf_room *room = &job->room.v[0];
 	if (rc != PARTA_OK) {
 		log_msg(LOG_WARN, "vconf", "grant_failed conference=%lld rc=%s why=%s",
-			(long long)id, parta_strerror(rc), mwhy);
+			(long long)room->conference, parta_strerror(rc), mwhy);
+		vconf_rooms_free(&job->room);
 		return vconf_fail(why, PARTA_EUNAVAILABLE, "media_unavailable",
 				  "Сервер видеосвязи недоступен. Попробуйте позже.");
 	}
-	rc = vstore_grant_insert(app->db, token, id, a->perm.person, (int64_t)feed, now,
-				 now + VCONF_GRANT_TTL);
+	int64_t now = app_now(app);
+	rc = vstore_grant_insert(app->db, room->token, room->conference, job->person, job->feed,
+				 now, now + VCONF_GRANT_TTL);
 	json_t *conf = NULL, *person = NULL;
 	if (rc == PARTA_OK)
-		rc = vstore_get(app->db, a->org, id, &conf);
-	json_t *ids = json_pack("[I]", (json_int_t)a->perm.person);
+		rc = vstore_get(app->db, job->org, room->conference, &conf);
+	json_t *ids = json_pack("[I]", (json_int_t)job->person);
 	if (rc == PARTA_OK)
-		rc = people_named(app->db, a->org, ids, &person);
+		rc = people_named(app->db, job->org, ids, &person);
 	json_decref(ids);
-	if (rc != PARTA_OK) {
-		json_decref(conf);
-		json_decref(person);
-		return rc;
+	if (rc == PARTA_OK && app->media == NULL)
+		rc = PARTA_EUNAVAILABLE; /* cannot happen while the server runs; no URL to give */
+	if (rc == PARTA_OK) {
+		const char *display =
+			json_string_value(json_object_get(json_array_get(person, 0), "name"));
+		*out = json_pack("{s:O,s:s,s:I,s:s,s:s,s:I,s:s,s:b,s:I}", "conference", conf,
+				 "janus_url", media_public_url(app->media), "room",
+				 (json_int_t)room->room, "pin", room->pin, "token", room->token,
+				 "feed", (json_int_t)job->feed, "display",
+				 display != NULL ? display : "", "moderator", job->moderator,
+				 "expires_at", (json_int_t)(now + VCONF_GRANT_TTL));
+		rc = *out != NULL ? PARTA_OK : PARTA_ENOMEM;
 	}
-	const char *display = json_string_value(json_object_get(json_array_get(person, 0), "name"));
-	*out = json_pack("{s:o,s:s,s:I,s:s,s:s,s:I,s:s,s:b,s:I}", "conference", conf, "janus_url",
-			 media_public_url(app->media), "room", (json_int_t)c.room, "pin", c.room_pin,
-			 "token", token, "feed", (json_int_t)feed, "display",
-			 display != NULL ? display : "", "moderator", moderator, "expires_at",
-			 (json_int_t)(now + VCONF_GRANT_TTL));
+	json_decref(conf);
 	json_decref(person);
-	return *out != NULL ? PARTA_OK : PARTA_ENOMEM;
+	vconf_rooms_free(&job->room);
+	return rc;
 }
 
 /* ---- the scheduler ---- */
@@ -966,6 +982,27 @@ static int vconf_transition(struct app *app, int64_t id, bool start, int64_t now
 	}
 	return app->media != NULL && was_active ? vconf_room_add(rooms, &c, VCONF_ROOM_DESTROY)
 						: PARTA_OK;
+}
+
+int vconf_room_run(const struct media *m, const struct vconf_room *room, char *why,
+		   size_t whylen)
+{
+	switch (room->op) {
+	case VCONF_ROOM_DESTROY: return media_room_destroy(m, room->room, room->secret, why, whylen);
+	case VCONF_ROOM_REVOKE:
+	case VCONF_ROOM_ALLOW:
+		return media_room_allow(m, room->room, room->secret, room->token,
+					room->op == VCONF_ROOM_ALLOW, why, whylen);
+	default: {
+		struct media_room r = {.room = room->room,
+				       .secret = room->secret,
+				       .pin = room->pin,
+				       .description = room->name,
+				       .publishers = VCONF_ROOM_PUBLISHERS,
+				       .bitrate = VCONF_ROOM_BITRATE};
+		return media_room_create(m, &r, why, whylen);
+	}
+	}
 }
 
 /* Expired grants: marked revoked now, their tokens taken off the rooms by workers. */

@@ -78,9 +78,6 @@ int vconf_lesson_create(struct app *app, const struct chatman_actor *a, int64_t 
 int vconf_diary(struct app *app, const struct chatman_actor *a, int64_t student,
 		const char *date, json_t **out);
 
-/* A join grant for the acting member (see docs/openapi.yaml). */
-int vconf_join(struct app *app, const struct chatman_actor *a, int64_t id, json_t **out,
-	       struct vconf_why *why);
 
 /* ---- the scheduler (the shell drives it; app/media.h calls run on workers) ---- */
 
@@ -92,7 +89,7 @@ int vconf_join(struct app *app, const struct chatman_actor *a, int64_t id, json_
 /* Work on a room for a worker: create it, destroy it, or take an expired grant's token off
  * its allowed list (a grant is short-lived: whoever joined stays, nobody enters with it
  * later). */
-enum vconf_room_op { VCONF_ROOM_CREATE, VCONF_ROOM_DESTROY, VCONF_ROOM_REVOKE };
+enum vconf_room_op { VCONF_ROOM_CREATE, VCONF_ROOM_DESTROY, VCONF_ROOM_REVOKE, VCONF_ROOM_ALLOW };
 struct vconf_room {
 	enum vconf_room_op op;
 	int64_t conference;
@@ -104,6 +101,26 @@ struct vconf_rooms {
 	size_t n, cap;
 };
 void vconf_rooms_free(struct vconf_rooms *r);
+
+/* Does a room's work through app/media.h (on a worker: it waits for Janus). */
+struct media;
+int vconf_room_run(const struct media *m, const struct vconf_room *room, char *why,
+		   size_t whylen);
+
+/* A join grant for the acting member (see docs/openapi.yaml), in three steps so that the
+ * request to Janus runs on a worker: begin checks the member and the window and prepares a
+ * fresh token (VCONF_ROOM_ALLOW in job->room); vconf_room_run puts it on the room's allowed
+ * list; finish (rc from that) stores the grant and answers. finish frees the job; after a
+ * failed begin there is nothing to free. */
+struct vconf_join {
+	struct vconf_rooms room; /* one */
+	int64_t org, person, feed;
+	bool moderator;
+};
+int vconf_join_begin(struct app *app, const struct chatman_actor *a, int64_t id,
+		     struct vconf_join *job, struct vconf_why *why);
+int vconf_join_finish(struct app *app, struct vconf_join *job, int rc, const char *why_media,
+		      json_t **out, struct vconf_why *why);
 
 /* Applies the due transitions at app_now() (each in its own transaction: planned →
  * active, → finished), tells the members, posts the system message of a start, and
