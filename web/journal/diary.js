@@ -1,0 +1,158 @@
+// «Дневник» (SPEC §7; seed 001 figure 26): a student's week, Monday to
+// Saturday (Sunday too when it has lessons), each day «Понедельник, 5 декабря
+// 2022 г.» with its lessons «1 Алгебра 08:00 - 08:40». A lesson with a
+// distance lesson has the icon «Открыть окно дистанционного урока», usable
+// only while the lesson runs (the server's can_join); it opens the call page.
+//
+// The route is #diary, #diary?week=ГГГГ-ММ-ДД (any day of the week) and, for a
+// parent, &student={id} — the child whose diary it is. The account does not
+// name a parent's children (GET /api/v1/me has no such list), so a parent
+// comes with the child in the address.
+
+import { api } from '/lib/api.js';
+import { h, byId } from '/lib/dom.js';
+import { errorLine } from '/lib/ui.js';
+import { mondayOf, addDays, todayIso, longDate, utcDate, timeRange, openConference } from './conference.js';
+
+const REFRESH_MS = 30_000; // a distance lesson may start meanwhile
+const MONTHS_OF = ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа',
+  'сентября', 'октября', 'ноября', 'декабря'];
+
+let generation = 0;
+let timer = 0;
+
+// params: URLSearchParams of the route.
+export function showDiary(ctx, params) {
+  const mine = ++generation;
+  clearTimeout(timer);
+  const week = mondayOf(validDate(params.get('week')) || todayIso());
+  const student = /^\d+$/.test(params.get('student') || '') ? params.get('student') : '';
+  const body = byId('diary-body');
+  const error = errorLine();
+  const days = h('div', { class: 'diary-days', 'aria-live': 'polite' });
+  body.replaceChildren(weekBar(week, student), error.node, days);
+  if (ctx.account.role === 'parent' && !student) {
+    days.replaceChildren(h('p', { class: 'empty', text: 'Откройте дневник ребёнка по ссылке из журнала: список детей здесь пока не показывается.' }));
+    return;
+  }
+  days.replaceChildren(h('p', { class: 'muted', text: 'Загрузка…' }));
+  load(ctx, { week, student, days, error, mine });
+}
+
+function validDate(value) {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value || '') && utcDate(value) && !Number.isNaN(utcDate(value).getTime()) ? value : '';
+}
+
+const route = (week, student) => {
+  const q = new URLSearchParams({ week });
+  if (student) q.set('student', student);
+  return `#diary?${q}`;
+};
+
+// «5 – 11 декабря 2022 г.» and the week buttons.
+function weekBar(week, student) {
+  const from = utcDate(week);
+  const to = utcDate(addDays(week, 6));
+  const sameMonth = from.getUTCMonth() === to.getUTCMonth();
+  const caption = sameMonth
+    ? `${from.getUTCDate()} – ${to.getUTCDate()} ${MONTHS_OF[to.getUTCMonth()]} ${to.getUTCFullYear()} г.`
+    : `${from.getUTCDate()} ${MONTHS_OF[from.getUTCMonth()]} – ${to.getUTCDate()} ${MONTHS_OF[to.getUTCMonth()]} ${to.getUTCFullYear()} г.`;
+  return h('nav', { class: 'week-bar', 'aria-label': 'Недели' },
+    h('a', { class: 'btn btn-secondary btn-small', href: route(addDays(week, -7), student), text: '← Предыдущая неделя' }),
+    h('span', { class: 'week-caption', 'data-week': week, text: caption }),
+    h('a', { class: 'btn btn-secondary btn-small', href: route(mondayOf(todayIso()), student), text: 'Текущая неделя' }),
+    h('a', { class: 'btn btn-secondary btn-small', href: route(addDays(week, 7), student), text: 'Следующая неделя →' }));
+}
+
+async function load(ctx, view) {
+  const { week, student, days, error, mine } = view;
+  const q = new URLSearchParams({ week });
+  if (student) q.set('student_id', student);
+  let data;
+  try {
+    data = await api.get(`${ctx.base}/diary?${q}`);
+  } catch (err) {
+    if (mine !== generation) return;
+    days.replaceChildren();
+    error.show(err.message);
+    return;
+  }
+  if (mine !== generation) return;
+  error.show('');
+  render(ctx, data, week, days);
+  const waiting = (data.days || []).some((d) => (d.lessons || []).some((l) => l.distance && l.distance.state !== 'finished'));
+  if (waiting) {
+    timer = setTimeout(() => {
+      if (mine === generation && !byId('diary-screen').hidden) load(ctx, view);
+    }, REFRESH_MS);
+  }
+}
+
+function render(ctx, data, week, days) {
+  const byDate = new Map((data.days || []).map((d) => [d.date, d.lessons || []]));
+  const sections = [];
+  for (let i = 0; i < 7; i++) {
+    const date = addDays(week, i);
+    const lessons = byDate.get(date) || [];
+    if (i === 6 && !lessons.length) continue; // Sunday only when it has lessons
+    sections.push(day(ctx, date, lessons));
+  }
+  days.replaceChildren(...sections);
+}
+
+function day(ctx, date, lessons) {
+  const titleId = `diary-day-${date}`;
+  return h('section', { class: 'diary-day', 'aria-labelledby': titleId, 'data-date': date },
+    h('h2', { class: 'diary-day-title', id: titleId, text: longDate(date) }),
+    lessons.length
+      ? h('ol', { class: 'diary-lessons' }, lessons.map((l, i) => lessonRow(ctx, l, i + 1)))
+      : h('p', { class: 'muted diary-none', text: 'Уроков нет' }));
+}
+
+function lessonRow(ctx, lesson, number) {
+  const d = lesson.distance;
+  return h('li', { class: 'diary-lesson', 'data-lesson-id': lesson.id },
+    h('span', { class: 'diary-num', text: String(number) }),
+    h('span', { class: 'diary-main' },
+      h('span', { class: 'diary-subject', text: lesson.subject_name || '' }),
+      ' ',
+      h('span', { class: 'diary-time', text: timeRange(lesson.start, lesson.end) }),
+      lesson.topic ? h('span', { class: 'diary-topic muted', text: lesson.topic }) : null),
+    d ? distanceIcon(ctx, lesson, d) : null);
+}
+
+// The distance-lesson icon: a button that is usable only while the lesson runs.
+function distanceIcon(ctx, lesson, d) {
+  const button = h('button', {
+    class: 'icon-button distance-icon',
+    type: 'button',
+    title: 'Открыть окно дистанционного урока',
+    'aria-label': `Открыть окно дистанционного урока: ${lesson.subject_name}, ${lesson.start}`,
+    'data-state': d.state,
+    disabled: !d.can_join,
+    onclick: () => openConference(ctx, d.id, { button, title: 'Дистанционный урок' }),
+  }, cameraIcon());
+  return button;
+}
+
+function cameraIcon() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '22');
+  svg.setAttribute('height', '22');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const body = document.createElementNS(ns, 'rect');
+  for (const [k, v] of Object.entries({ x: '2', y: '6', width: '13', height: '12', rx: '2' })) body.setAttribute(k, v);
+  const lens = document.createElementNS(ns, 'path');
+  lens.setAttribute('d', 'M15 10.5 21 7v10l-6-3.5z');
+  for (const node of [body, lens]) {
+    node.setAttribute('fill', 'none');
+    node.setAttribute('stroke', 'currentColor');
+    node.setAttribute('stroke-width', '2');
+    node.setAttribute('stroke-linejoin', 'round');
+  }
+  svg.append(body, lens);
+  return svg;
+}
