@@ -274,6 +274,16 @@ test('the administrator adds a video call in «Видеоконференции�
   const ctx = await openContext(browser, srv.url);
   const page = await ctx.newPage();
   await signIn(page, srv.url, ADMIN_LOGIN, ADMIN_PASSWORD);
+  // The administrator reads a student's diary by choosing the class and the student.
+  await page.goto(`${srv.url}/journal/#diary?week=${ids.date}`);
+  await page.getByText('Выберите класс и ученика.').waitFor();
+  await page.getByLabel('Класс', { exact: true }).locator('option', { hasText: '5А' }).waitFor({ state: 'attached' });
+  await page.getByLabel('Класс', { exact: true }).selectOption({ label: '5А' });
+  await page.getByLabel('Ученик').selectOption({ label: 'Иванова Анна' });
+  await page.waitForFunction((id) => new URLSearchParams(location.hash.split('?')[1]).get('student') === id, String(ids.anna));
+  await page.locator(`section.diary-day[data-date="${ids.date}"] .diary-lesson`).nth(2).waitFor();
+  assert.equal(await page.getByLabel('Ученик').inputValue(), String(ids.anna));
+
   await page.locator('.sidebar').getByRole('link', { name: 'Видеоконференции' }).click();
   await page.getByRole('heading', { name: 'Видеоконференции', level: 1 }).waitFor();
   const table = page.getByRole('table', { name: 'Видеоконференции' });

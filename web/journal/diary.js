@@ -4,14 +4,15 @@
 // distance lesson has the icon «Открыть окно дистанционного урока», usable
 // only while the lesson runs (the server's can_join); it opens the call page.
 //
-// The route is #diary, #diary?week=ГГГГ-ММ-ДД (any day of the week) and, for a
-// parent, &student={id} — the child whose diary it is. The account does not
-// name a parent's children (GET /api/v1/me has no such list), so a parent
-// comes with the child in the address.
+// The route is #diary, #diary?week=ГГГГ-ММ-ДД (any day of the week) and
+// &student={id} — whose diary it is, when it is not the user's own. The
+// account does not name a parent's children (GET /api/v1/me has no such list),
+// so a parent comes with the child in the address; an administrator chooses
+// «Класс» and «Ученик» from the roster.
 
 import { api } from '/lib/api.js';
 import { h, byId } from '/lib/dom.js';
-import { errorLine } from '/lib/ui.js';
+import { errorLine, field, select, setOptions } from '/lib/ui.js';
 import { mondayOf, addDays, todayIso, longDate, utcDate, timeRange, openConference } from './conference.js';
 
 const REFRESH_MS = 30_000; // a distance lesson may start meanwhile
@@ -30,9 +31,12 @@ export function showDiary(ctx, params) {
   const body = byId('diary-body');
   const error = errorLine();
   const days = h('div', { class: 'diary-days', 'aria-live': 'polite' });
-  body.replaceChildren(weekBar(week, student), error.node, days);
-  if (ctx.account.role === 'parent' && !student) {
-    days.replaceChildren(h('p', { class: 'empty', text: 'Откройте дневник ребёнка по ссылке из журнала: список детей здесь пока не показывается.' }));
+  const role = ctx.account.role;
+  body.replaceChildren(role === 'admin' ? studentPicker(ctx, week, student) : '', weekBar(week, student), error.node, days);
+  if (role !== 'student' && !student) {
+    days.replaceChildren(h('p', { class: 'empty', text: role === 'admin' ? 'Выберите класс и ученика.'
+      : role === 'parent' ? 'Дневник ребёнка открывается по ссылке с его номером: список детей здесь пока не показывается.'
+        : 'Дневник ученика видят сам ученик, его родители и администратор.' }));
     return;
   }
   days.replaceChildren(h('p', { class: 'muted', text: 'Загрузка…' }));
@@ -48,6 +52,45 @@ const route = (week, student) => {
   if (student) q.set('student', student);
   return `#diary?${q}`;
 };
+
+// An administrator's «Класс» and «Ученик» (the roster's open classes and
+// their students, named from the persons list), asked once per page.
+let rosterPromise = null;
+function roster(ctx) {
+  rosterPromise ||= Promise.all([api.get(`${ctx.base}/roster`), api.get(`${ctx.base}/persons`)])
+    .then(([r, p]) => {
+      const names = new Map((p.persons || []).map((x) => [x.id, [x.surname, x.first_name, x.patronymic].filter(Boolean).join(' ')]));
+      const classes = (r.classes || []).filter((c) => c.open !== 0 && c.open !== false);
+      const students = new Map(classes.map((c) => [c.id, []]));
+      for (const e of r.enrolments || []) students.get(e.class_id)?.push({ id: e.student_id, name: names.get(e.student_id) || `№ ${e.student_id}` });
+      for (const list of students.values()) list.sort((a, b) => a.name.localeCompare(b.name, 'ru'));
+      return { classes, students };
+    });
+  rosterPromise.catch(() => { rosterPromise = null; });
+  return rosterPromise;
+}
+
+function studentPicker(ctx, week, student) {
+  const klass = select([['', '— выберите —']], '', { name: 'class_id' });
+  const who = select([['', '— выберите —']], '', { name: 'student_id' });
+  const error = errorLine();
+  const node = h('div', { class: 'filters' },
+    h('div', { class: 'filter-fields' }, field('Класс', klass).node, field('Ученик', who).node), error.node);
+  let data = null;
+  const fillStudents = () => setOptions(who, [['', '— выберите —'],
+    ...(data?.students.get(Number(klass.value)) || []).map((p) => [p.id, p.name])]);
+  roster(ctx).then((r) => {
+    data = r;
+    setOptions(klass, [['', '— выберите —'], ...r.classes.map((c) => [c.id, c.name])]);
+    const mine = r.classes.find((c) => r.students.get(c.id).some((p) => String(p.id) === student));
+    if (mine) klass.value = String(mine.id);
+    fillStudents();
+    if (student) who.value = student;
+  }).catch((err) => error.show(err.message));
+  klass.addEventListener('change', fillStudents);
+  who.addEventListener('change', () => { if (who.value) location.hash = route(week, who.value); });
+  return node;
+}
 
 // «5 – 11 декабря 2022 г.» and the week buttons.
 function weekBar(week, student) {
