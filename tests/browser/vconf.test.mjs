@@ -3,7 +3,8 @@
 // «Классный журнал», creates its «Дистанционный урок» in «Настройки дистанционного урока»
 // and is told «Дистанционный урок еще не начался» on «Открыть»; a teacher of another subject
 // has no «Создать» there but starts and ends one of their own; the student's diary (on a
-// phone) shows the icon disabled until the clock moves into the lesson; after the end the
+// phone) shows the icon disabled until the clock moves into the lesson, the parent's shows the
+// child's week (the icon never theirs to use); after the end the
 // lesson says «Урок завершился»; the administrator adds a video call in the registry (the
 // «Родители» tab only for a video call in a parents chat, the «Урок» rule), watches it turn
 // «Активная» as the clock moves and ends it with «Закончить видеоконференцию».
@@ -17,6 +18,7 @@ import { launch, openContext, signIn, call, PHONE } from './lib/harness.mjs';
 const PETROV = { login: 'petrov', password: 'petrov-password', name: 'Петров Пётр', role: 'staff' };
 const SIDOROVA = { login: 'sidorova', password: 'sidorova-password', name: 'Сидорова Мария', role: 'staff' };
 const ANNA = { login: 'anna', password: 'anna-password', name: 'Иванова Анна', role: 'student' };
+const MOTHER = { login: 'mother', password: 'mother-password', name: 'Иванова Ольга', role: 'parent' };
 
 let srv, browser, admin, org;
 const ids = {};
@@ -62,7 +64,7 @@ const noSideScroll = async (page) => assert.ok(await page.evaluate(() => documen
   'nothing scrolls sideways at 360 px');
 
 before(async () => {
-  srv = await startServer({ users: [PETROV, SIDOROVA, ANNA] });
+  srv = await startServer({ users: [PETROV, SIDOROVA, ANNA, MOTHER] });
   admin = await login(srv.url);
   org = admin.body.account.org.id;
   const pos = (await as('POST', '/positions', { name: 'Учитель', position_type: 'Педагогический состав' })).id;
@@ -80,7 +82,7 @@ before(async () => {
   await order('guardian_add', { person_id: ids.mother, student_id: ids.anna });
   await order('load_set', { class_id: ids.c5a, subject_id: ids.math, person_id: ids.petrov });
   await order('load_set', { class_id: ids.c5a, subject_id: ids.chem, person_id: ids.sidorova });
-  for (const [u, p] of [[PETROV, ids.petrov], [SIDOROVA, ids.sidorova], [ANNA, ids.anna]]) {
+  for (const [u, p] of [[PETROV, ids.petrov], [SIDOROVA, ids.sidorova], [ANNA, ids.anna], [MOTHER, ids.mother]]) {
     sqlite(`UPDATE accounts SET person_id = ${p} WHERE login = '${u.login}'`);
   }
   // The clock to 07:00 Moscow of the next day: that day's lessons lie ahead. Everyone signs
@@ -204,7 +206,7 @@ test('a teacher of another subject has no «Создать» on that lesson, and
   await ctx.close();
 });
 
-test('the student\'s diary on a phone: the icon is disabled before the lesson and opens it while it runs', async () => {
+test('the diary on a phone: the student\'s icon is disabled before the lesson and opens it while it runs; the parent sees the child\'s', async () => {
   const ctx = await openContext(browser, srv.url, PHONE);
   const page = await ctx.newPage();
   await signIn(page, srv.url, ANNA.login, ANNA.password);
@@ -249,6 +251,21 @@ test('the student\'s diary on a phone: the icon is disabled before the lesson an
   await noSideScroll(page);
   ctx.assertNoProblems();
   await ctx.close();
+
+  // The parent sees the child's diary by default, the icon too, but the lesson is the
+  // class's: not theirs to join.
+  const pctx = await openContext(browser, srv.url, PHONE);
+  const ppage = await pctx.newPage();
+  await signIn(ppage, srv.url, MOTHER.login, MOTHER.password);
+  await ppage.goto(`${srv.url}/journal/#diary?week=${ids.date}`);
+  await ppage.locator('.diary-student').getByText('Иванова Анна').waitFor();
+  const childRow = ppage.locator(`section.diary-day[data-date="${ids.date}"] .diary-lesson`).nth(0);
+  await childRow.waitFor();
+  assert.match(await childRow.innerText(), /^1\s+Математика\s+08:00 - 08:45/);
+  assert.equal(await childRow.getByRole('button', { name: /Открыть окно дистанционного урока/ }).isDisabled(), true);
+  await noSideScroll(ppage);
+  pctx.assertNoProblems();
+  await pctx.close();
 });
 
 test('after the end the lesson page says «Урок завершился» and offers no «Создать»', async () => {

@@ -5,9 +5,9 @@
 // only while the lesson runs (the server's can_join); it opens the call page.
 //
 // The route is #diary, #diary?week=ГГГГ-ММ-ДД (any day of the week) and
-// &student={id} — whose diary it is, when it is not the user's own. The
-// account does not name a parent's children (GET /api/v1/me has no such list),
-// so a parent comes with the child in the address; an administrator chooses
+// &student={id} — whose diary it is. Without it the server shows the
+// student's own, or a parent's first child; a parent with several children
+// picks one in «Ученик» (the diary's "students"). An administrator chooses
 // «Класс» and «Ученик» from the roster.
 
 import { api } from '/lib/api.js';
@@ -32,15 +32,32 @@ export function showDiary(ctx, params) {
   const error = errorLine();
   const days = h('div', { class: 'diary-days', 'aria-live': 'polite' });
   const role = ctx.account.role;
-  body.replaceChildren(role === 'admin' ? studentPicker(ctx, week, student) : '', weekBar(week, student), error.node, days);
-  if (role !== 'student' && !student) {
+  const whose = h('div', { class: 'diary-whose' });
+  body.replaceChildren(role === 'admin' ? studentPicker(ctx, week, student) : whose, weekBar(week, student), error.node, days);
+  if ((role === 'admin' || role === 'staff') && !student) {
     days.replaceChildren(h('p', { class: 'empty', text: role === 'admin' ? 'Выберите класс и ученика.'
-      : role === 'parent' ? 'Дневник ребёнка открывается по ссылке с его номером: список детей здесь пока не показывается.'
-        : 'Дневник ученика видят сам ученик, его родители и администратор.' }));
+      : 'Дневник ученика видят сам ученик, его родители и администратор.' }));
     return;
   }
   days.replaceChildren(h('p', { class: 'muted', text: 'Загрузка…' }));
-  load(ctx, { week, student, days, error, mine });
+  load(ctx, { week, student, days, error, mine, whose });
+}
+
+// Whose diary it is, for a parent: the child's name, or «Ученик» to pick one
+// of several children.
+function renderWhose(view, data) {
+  const { whose, week } = view;
+  if (!whose) return;
+  const students = data.students || [];
+  const own = students.length === 1 && students[0].id === data.student_id && view.role === 'student';
+  if (!students.length || own) { whose.replaceChildren(); return; }
+  if (students.length === 1) {
+    whose.replaceChildren(h('p', { class: 'diary-student' }, h('span', { class: 'muted', text: 'Ученик: ' }), students[0].name));
+    return;
+  }
+  const pick = select(students.map((p) => [p.id, p.name]), data.student_id, { name: 'student_id' });
+  pick.addEventListener('change', () => { location.hash = route(week, pick.value); });
+  whose.replaceChildren(h('div', { class: 'filters' }, h('div', { class: 'filter-fields' }, field('Ученик', pick).node)));
 }
 
 function validDate(value) {
@@ -122,6 +139,7 @@ async function load(ctx, view) {
   }
   if (mine !== generation) return;
   error.show('');
+  renderWhose({ ...view, role: ctx.account.role }, data);
   render(ctx, data, week, days);
   const waiting = (data.days || []).some((d) => (d.lessons || []).some((l) => l.distance && l.distance.state !== 'finished'));
   if (waiting) {
