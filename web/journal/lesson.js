@@ -7,7 +7,7 @@
 //   - then «Открыть» (the call page, or the server's reason such as
 //     «Дистанционный урок еще не начался») and «Удалить»; a moderator may also
 //     start it early or end it («Завершить онлайн-урок»).
-// After the lesson its moderator sees «Посещаемость» when the server keeps it.
+// After the lesson its moderator sees «Посещаемость».
 
 import { api } from '/lib/api.js';
 import { h, byId } from '/lib/dom.js';
@@ -63,7 +63,7 @@ function render(ctx, id, page, mine) {
     attendance);
   const d = page.distance;
   if (d && d.conference && d.conference.state === 'finished' && d.can?.moderate) {
-    renderAttendance(ctx, d.conference.id, attendance);
+    renderAttendance(ctx, d.conference, attendance);
   }
 }
 
@@ -191,25 +191,25 @@ function openSettings(ctx, page, { onCreated }) {
   });
 }
 
-// «Посещаемость» of a distance lesson after it ended: who joined, when and for
-// how long (GET …/conferences/{id}/attendance). The block stays hidden while
-// the server has no such list (404) or the request fails otherwise.
-export async function renderAttendance(ctx, conferenceId, container) {
+// «Посещаемость» of a distance lesson after it ended (GET …/attendance): every
+// member with when they first came, when they last left and how long they
+// stayed in all. Times are shown in the organisation's zone, whose offset the
+// conference itself tells (its local "date"/"start" against "starts_at"). The
+// block stays hidden when the server refuses or has no such list.
+export async function renderAttendance(ctx, conf, container) {
   container.hidden = true;
   let data;
   try {
-    data = await api.get(`${ctx.base}/conferences/${conferenceId}/attendance`);
+    data = await api.get(`${ctx.base}/conferences/${conf.id}/attendance`);
   } catch {
     return;
   }
   const rows = Array.isArray(data?.attendance) ? data.attendance : [];
+  const local = Date.parse(`${conf.date}T${conf.start}:00Z`) / 1000;
+  const offset = Number.isFinite(local) && conf.starts_at ? local - conf.starts_at : 0;
   const clock = (t) => (typeof t === 'number' && t > 0
-    ? new Date(t * 1000).toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' }) : '');
-  const minutes = (r) => {
-    const seconds = typeof r.seconds === 'number' ? r.seconds
-      : (r.left_at || r.seen_at || 0) - (r.joined_at || 0);
-    return seconds > 0 ? `${Math.max(1, Math.round(seconds / 60))} мин` : '';
-  };
+    ? new Date((t + offset) * 1000).toISOString().slice(11, 16) : '—');
+  const minutes = (s) => (s > 0 ? `${Math.max(1, Math.round(s / 60))} мин` : '—');
   container.replaceChildren(
     h('h2', { class: 'section-title', text: 'Посещаемость' }),
     rows.length ? h('div', { class: 'table-wrap' },
@@ -219,11 +219,11 @@ export async function renderAttendance(ctx, conferenceId, container) {
           h('th', { scope: 'col', text: 'Подключился' }),
           h('th', { scope: 'col', text: 'Отключился' }),
           h('th', { scope: 'col', text: 'Время на уроке' }))),
-        h('tbody', {}, rows.map((r) => h('tr', {},
+        h('tbody', {}, rows.map((r) => h('tr', { 'data-person-id': r.person_id },
           h('td', { text: r.name || '' }),
-          h('td', { text: r.joined || clock(r.joined_at) }),
-          h('td', { text: r.left || clock(r.left_at) }),
-          h('td', { text: r.duration || minutes(r) }))))))
-      : h('p', { class: 'empty', text: 'Никто не подключался' }));
+          h('td', { text: clock(r.first_joined_at) }),
+          h('td', { text: r.first_joined_at && !r.last_left_at ? 'на уроке' : clock(r.last_left_at) }),
+          h('td', { text: r.first_joined_at ? minutes(r.seconds) : 'не подключался' }))))))
+      : h('p', { class: 'empty', text: 'Участников нет' }));
   container.hidden = false;
 }
