@@ -128,3 +128,74 @@ export const academicYear = (year) => (year ? `${year}/${year + 1}` : '');
 
 // Page sizes of the lists.
 export const PAGE_SIZES = [10, 25, 50, 100].map((n) => [n, String(n)]);
+
+// An «окно-уведомление»: the text and «Ок». Resolves once it is closed.
+export function noticeDialog({ title = 'Уведомление', text, ok = 'Ок', name = 'notice' }) {
+  return new Promise((resolve) => {
+    const m = modal({ title, name, onClose: () => resolve() });
+    m.body.append(h('p', { class: 'dialog-text', text }));
+    const button = h('button', { class: 'btn btn-primary', type: 'button', text: ok, onclick: () => m.close('ok') });
+    m.actions.append(button);
+    button.focus();
+  });
+}
+
+// Tabs over panels: [{key, label, panel}] → { node, select(key), show(key, visible) }.
+// Arrow keys move between the visible tabs (the WAI-ARIA tabs pattern).
+export function tabs(items, { label = '' } = {}) {
+  const list = h('div', { class: 'tabs-list', role: 'tablist', 'aria-label': label || null });
+  const panels = h('div', { class: 'tabs-panels' });
+  const entries = items.map((item) => {
+    const tabId = uid('tab');
+    const panelId = uid('tabpanel');
+    const tab = h('button', {
+      class: 'tab', type: 'button', role: 'tab', id: tabId, 'aria-controls': panelId,
+      'aria-selected': 'false', tabindex: '-1', text: item.label,
+    });
+    const panel = h('div', { class: 'tab-panel', role: 'tabpanel', id: panelId, 'aria-labelledby': tabId, hidden: true },
+      item.panel);
+    list.append(tab);
+    panels.append(panel);
+    return { ...item, tab, panelNode: panel };
+  });
+  let current = null;
+  const visible = () => entries.filter((e) => !e.tab.hidden);
+  function select(key, focus = false) {
+    for (const e of entries) {
+      const on = e.key === key;
+      e.tab.setAttribute('aria-selected', on ? 'true' : 'false');
+      e.tab.tabIndex = on ? 0 : -1;
+      e.panelNode.hidden = !on;
+      if (on && focus) e.tab.focus();
+    }
+    current = key;
+  }
+  for (const e of entries) {
+    e.tab.addEventListener('click', () => select(e.key));
+    e.tab.addEventListener('keydown', (event) => {
+      const shown = visible();
+      const i = shown.indexOf(e);
+      let next = null;
+      if (event.key === 'ArrowRight') next = shown[(i + 1) % shown.length];
+      else if (event.key === 'ArrowLeft') next = shown[(i - 1 + shown.length) % shown.length];
+      else if (event.key === 'Home') next = shown[0];
+      else if (event.key === 'End') next = shown[shown.length - 1];
+      if (!next) return;
+      event.preventDefault();
+      select(next.key, true);
+    });
+  }
+  if (entries.length) select(entries[0].key);
+  return {
+    node: h('div', { class: 'tabs' }, list, panels),
+    select,
+    // Shows or hides a tab; a hidden current tab gives way to the first visible one.
+    show(key, on) {
+      const e = entries.find((x) => x.key === key);
+      if (!e) return;
+      e.tab.hidden = !on;
+      if (!on && current === key && visible().length) select(visible()[0].key);
+    },
+    current: () => current,
+  };
+}
