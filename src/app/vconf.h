@@ -62,7 +62,7 @@ int vconf_chat_people(struct app *app, const struct chatman_actor *a, int64_t ch
 		      const char *kind, json_t **out, struct vconf_why *why);
 
 /* The class journal's lesson page: {"lesson":{…,"period"},"distance":{…}|null,"can":{
- * "create","ended"},"default_name","students":[…]}. */
+ * "create","ended"},"default_name"}. */
 int vconf_lesson_page(struct app *app, const struct chatman_actor *a, int64_t lesson,
 		      json_t **out);
 /* «Создать» of «Настройки дистанционного урока»: {"name"?} (default «Урок по предмету …»). */
