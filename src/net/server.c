@@ -463,7 +463,8 @@ static int srv_on_body(struct srv *srv, struct srv_conn *conn, const void *in, s
 	if (grown == NULL)
 		return -1;
 	req->body = grown;
-	memcpy(req->body + req->body_len, in, len);
+	if (len > 0) /* lws may hand an empty chunk with no buffer (a POST without a body) */
+		memcpy(req->body + req->body_len, in, len);
 	req->body_len += len;
 	req->body[req->body_len] = '\0';
 	return 0;
