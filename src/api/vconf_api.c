@@ -94,7 +94,14 @@ int api_conferences_list(struct srv *srv, struct http_req *req, const struct aut
 	return api_vconf_answer(req, &a, rc, out, 200, NULL);
 }
 
-int api_conferences_create(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+/* A change with a JSON body: `fn` for the conference or lesson named by `param` (none: 0);
+ * a success runs the tick at once (a conference starting or ending now does so). */
+typedef int (*api_vconf_body_fn)(struct app *app, const struct chatman_actor *a, int64_t id,
+				 json_t *body, json_t **out, struct vconf_why *why);
+
+static int api_vconf_with_body(struct srv *srv, struct http_req *req, const struct auth_ctx *who,
+			       const char *param, api_vconf_body_fn fn, int status,
+			       struct vconf_why why)
 {
 	json_t *body;
 	if (http_json_object(req, &body) != PARTA_OK)
@@ -104,13 +111,26 @@ int api_conferences_create(struct srv *srv, struct http_req *req, const struct a
 		json_decref(body);
 		return API_DONE;
 	}
-	struct vconf_why why = {0};
 	json_t *out = NULL;
-	int rc = vconf_create(srv_app(srv), &a, body, &out, &why);
+	int rc = fn(srv_app(srv), &a, param != NULL ? api_param_id(req, param) : 0, body, &out,
+		    &why);
 	json_decref(body);
 	if (rc == PARTA_OK)
-		srv_tick_soon(srv); /* one starting now starts at once */
-	return api_vconf_answer(req, &a, rc, out, 201, &why);
+		srv_tick_soon(srv);
+	return api_vconf_answer(req, &a, rc, out, status, &why);
+}
+
+static int api_vconf_create(struct app *app, const struct chatman_actor *a, int64_t id,
+			    json_t *body, json_t **out, struct vconf_why *why)
+{
+	(void)id;
+	return vconf_create(app, a, body, out, why);
+}
+
+int api_conferences_create(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
+{
+	return api_vconf_with_body(srv, req, who, NULL, api_vconf_create, 201,
+				   (struct vconf_why){0});
 }
 
 int api_conference_get(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
@@ -126,21 +146,8 @@ int api_conference_get(struct srv *srv, struct http_req *req, const struct auth_
 
 int api_conference_update(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
 {
-	json_t *body;
-	if (http_json_object(req, &body) != PARTA_OK)
-		return API_DONE;
-	struct chatman_actor a;
-	if (api_vconf_actor(srv, req, who, &a) != PARTA_OK) {
-		json_decref(body);
-		return API_DONE;
-	}
-	struct vconf_why why = {0};
-	json_t *out = NULL;
-	int rc = vconf_update(srv_app(srv), &a, api_param_id(req, "conf"), body, &out, &why);
-	json_decref(body);
-	if (rc == PARTA_OK)
-		srv_tick_soon(srv);
-	return api_vconf_answer(req, &a, rc, out, 200, &why);
+	return api_vconf_with_body(srv, req, who, "conf", vconf_update, 200,
+				   (struct vconf_why){0});
 }
 
 int api_conference_delete(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
@@ -293,22 +300,8 @@ int api_journal_lesson(struct srv *srv, struct http_req *req, const struct auth_
 
 int api_journal_distance(struct srv *srv, struct http_req *req, const struct auth_ctx *who)
 {
-	json_t *body;
-	if (http_json_object(req, &body) != PARTA_OK)
-		return API_DONE;
-	struct chatman_actor a;
-	if (api_vconf_actor(srv, req, who, &a) != PARTA_OK) {
-		json_decref(body);
-		return API_DONE;
-	}
-	struct vconf_why why = {.code = "not_found", .text = "Урок не найден"};
-	json_t *out = NULL;
-	int rc = vconf_lesson_create(srv_app(srv), &a, api_param_id(req, "lesson"), body, &out,
-				     &why);
-	json_decref(body);
-	if (rc == PARTA_OK)
-		srv_tick_soon(srv);
-	return api_vconf_answer(req, &a, rc, out, 201, &why);
+	return api_vconf_with_body(srv, req, who, "lesson", vconf_lesson_create, 201,
+				   (struct vconf_why){.code = "not_found", .text = "Урок не найден"});
 }
 
 int api_diary(struct srv *srv, struct http_req *req, const struct auth_ctx *who)

@@ -392,3 +392,11 @@ int db_checkpoint(struct db *db)
 	int rc = sqlite3_wal_checkpoint_v2(db->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	return rc == SQLITE_OK || rc == SQLITE_BUSY ? PARTA_OK : PARTA_EIO;
 }
+
+int db_first_row(json_t *rows, json_t **out)
+{
+	json_t *first = json_array_get(rows, 0);
+	*out = first != NULL ? json_incref(first) : NULL;
+	json_decref(rows);
+	return first != NULL ? PARTA_OK : PARTA_ENOTFOUND;
+}

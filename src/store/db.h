@@ -56,6 +56,9 @@ int db_integrity_check(struct db *db);
  * integers stay integers, NULL becomes null, the rest are strings. */
 int db_rows_json(struct db *db, const char *sql, const int64_t *args, size_t nargs,
 		 json_t **out);
+/* The first row of `rows` (a new reference in *out), consuming `rows`: PARTA_ENOTFOUND when
+ * there is none. For lookups of one row through db_rows_json. */
+int db_first_row(json_t *rows, json_t **out);
 /* Steps a write statement once and resets it: PARTA_OK when done, PARTA_ECONFLICT for a
  * UNIQUE or PRIMARY KEY violation, PARTA_EIO otherwise. */
 int db_step_done(sqlite3_stmt *st);

@@ -220,14 +220,8 @@ int vstore_get(struct db *db, int64_t org, int64_t id, json_t **out)
 			      &rows);
 	if (rc != PARTA_OK)
 		return rc;
-	if (json_array_size(rows) == 0) {
-		json_decref(rows);
-		return PARTA_ENOTFOUND;
-	}
 	vstore_api_rows(rows);
-	*out = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	return PARTA_OK;
+	return db_first_row(rows, out);
 }
 
 int vstore_list(struct db *db, int64_t org, int64_t person, bool all, int64_t from, int64_t to,
@@ -365,15 +359,7 @@ int vstore_lesson(struct db *db, int64_t org, int64_t lesson, json_t **out)
 		"lessons l JOIN classes c ON c.id = l.class_id JOIN subjects s ON s.id = "
 		"l.subject_id JOIN persons p ON p.id = l.teacher_id WHERE l.org_id = ?1 AND l.id = ?2",
 		args, 2, &rows);
-	if (rc != PARTA_OK)
-		return rc;
-	if (json_array_size(rows) == 0) {
-		json_decref(rows);
-		return PARTA_ENOTFOUND;
-	}
-	*out = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	return PARTA_OK;
+	return rc == PARTA_OK ? db_first_row(rows, out) : rc;
 }
 
 int vstore_teaches(struct db *db, int64_t org, int64_t class_id, int64_t subject_id,
