@@ -116,6 +116,28 @@ static int msg_check_mute(struct app *app, int64_t chat, const struct mstore_sea
 	return PARTA_EFORBIDDEN;
 }
 
+/* A new message under the chat's next sequence number, logged, read back into out (seq set);
+ * `conference` names the conference a system message announces (0: none). PARTA_ECONFLICT
+ * when the profile used the client id already. */
+static int msg_store_new(struct app *app, const struct msg_send_arg *a, int64_t person,
+			 int64_t conference, struct msg_result *out)
+{
+	int64_t now = app_now(app), seq, id;
+	int rc = mstore_next_seq(app->db, a->chat, &seq);
+	if (rc == PARTA_OK)
+		rc = mstore_insert(app->db, a->chat, seq, person, a->profile, a->client_id, a->text,
+				   a->reply_to, a->forwarded_from, a->confirm, now, &id);
+	if (rc == PARTA_OK && conference != 0)
+		rc = mstore_set_conference(app->db, id, conference);
+	if (rc == PARTA_OK)
+		rc = mstore_log(app->db, a->chat, seq, "message", id, 0, now);
+	if (rc == PARTA_OK)
+		rc = mstore_message(app->db, id, &out->message);
+	if (rc == PARTA_OK)
+		out->seq = seq;
+	return rc;
+}
+
 static int msg_send_tx(struct app *app, void *arg, int64_t *chat, struct msg_result *out)
 {
 	struct msg_send_arg *a = arg;
@@ -154,18 +176,7 @@ static int msg_send_tx(struct app *app, void *arg, int64_t *chat, struct msg_res
 		if (rc != PARTA_OK)
 			return rc;
 	}
-	int64_t now = app_now(app), seq;
-	rc = mstore_next_seq(app->db, a->chat, &seq);
-	if (rc == PARTA_OK)
-		rc = mstore_insert(app->db, a->chat, seq, seat.person, a->profile, a->client_id,
-				   a->text, a->reply_to, a->forwarded_from, a->confirm, now, &id);
-	if (rc == PARTA_OK)
-		rc = mstore_log(app->db, a->chat, seq, "message", id, 0, now);
-	if (rc == PARTA_OK)
-		rc = mstore_message(app->db, id, &out->message);
-	if (rc == PARTA_OK)
-		out->seq = seq;
-	return rc;
+	return msg_store_new(app, a, seat.person, 0, out);
 }
 
 struct msg_system_arg {
@@ -177,26 +188,14 @@ static int msg_system_tx(struct app *app, void *arg, int64_t *chat, struct msg_r
 {
 	struct msg_system_arg *a = arg;
 	*chat = a->chat;
-	int64_t now = app_now(app), seq, id, profile;
 	char client_id[40];
 	snprintf(client_id, sizeof client_id, "conference-%lld", (long long)a->conference);
-	int rc = mstore_sender_profile(app->db, a->person, now, &profile);
+	struct msg_send_arg m = {.chat = a->chat, .client_id = client_id, .text = a->text};
+	int rc = mstore_sender_profile(app->db, a->person, app_now(app), &m.profile);
 	if (rc == PARTA_OK)
-		rc = mstore_next_seq(app->db, a->chat, &seq);
-	if (rc == PARTA_OK)
-		rc = mstore_insert(app->db, a->chat, seq, a->person, profile, client_id, a->text, 0,
-				   0, false, now, &id);
-	if (rc == PARTA_ECONFLICT) /* announced already (a restart between start and message) */
-		return PARTA_OK;
-	if (rc == PARTA_OK)
-		rc = mstore_set_conference(app->db, id, a->conference);
-	if (rc == PARTA_OK)
-		rc = mstore_log(app->db, a->chat, seq, "message", id, 0, now);
-	if (rc == PARTA_OK)
-		rc = mstore_message(app->db, id, &out->message);
-	if (rc == PARTA_OK)
-		out->seq = seq;
-	return rc;
+		rc = msg_store_new(app, &m, a->person, a->conference, out);
+	/* Announced already (a restart between the start and its message): nothing new. */
+	return rc == PARTA_ECONFLICT ? PARTA_OK : rc;
 }
 
 int msg_system(struct app *app, int64_t chat, int64_t person, int64_t conference,
