@@ -206,6 +206,8 @@ static void api_join_done(void *arg)
 	struct vconf_why why = {0};
 	json_t *out = NULL;
 	int rc = vconf_join_finish(srv_app(j->srv), &j->job, j->rc, j->why, &out, &why);
+	if (j->rc == PARTA_ENOTFOUND)
+		srv_tick_soon(j->srv); /* the room is made again at once */
 	if (rc != PARTA_OK)
 		api_vconf_fail(req, rc, &why);
 	else

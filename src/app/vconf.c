@@ -868,6 +868,11 @@ int vconf_join_finish(struct app *app, struct vconf_join *job, int rc, const cha
 	if (rc != PARTA_OK) {
 		log_msg(LOG_WARN, "vconf", "grant_failed conference=%lld rc=%s why=%s",
 			(long long)room->conference, parta_strerror(rc), mwhy);
+		/* Janus lost the room (it restarted): the next tick makes it again. */
+		if (rc == PARTA_ENOTFOUND &&
+		    vstore_room_result(app->db, room->conference, false, "room lost") != PARTA_OK)
+			log_msg(LOG_ERROR, "vconf", "room_result_not_saved conference=%lld",
+				(long long)room->conference);
 		vconf_rooms_free(&job->room);
 		return vconf_fail(why, PARTA_EUNAVAILABLE, "media_unavailable",
 				  "Сервер видеосвязи недоступен. Попробуйте позже.");

@@ -110,8 +110,9 @@ int vconf_room_run(const struct media *m, const struct vconf_room *room, char *w
 /* A join grant for the acting member (see docs/openapi.yaml), in three steps so that the
  * request to Janus runs on a worker: begin checks the member and the window and prepares a
  * fresh token (VCONF_ROOM_ALLOW in job->room); vconf_room_run puts it on the room's allowed
- * list; finish (rc from that) stores the grant and answers. finish frees the job; after a
- * failed begin there is nothing to free. */
+ * list; finish (rc from that) stores the grant and answers. A room Janus no longer has
+ * (Janus restarted) is marked missing, so that the next tick makes it again. finish frees
+ * the job; after a failed begin there is nothing to free. */
 struct vconf_join {
 	struct vconf_rooms room; /* one */
 	int64_t org, person, feed;

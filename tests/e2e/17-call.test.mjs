@@ -335,6 +335,17 @@ test('the scheduler makes the room; a grant lets its holder in, and once expired
   }
   assert.equal(answer.error_code, 433);
   assert.equal((await call('POST', `${base(c.id)}/join`, undefined, ids.outsider)).status, 403);
+  // Janus loses the room (as when it restarts alone): joining says so once, the room is made
+  // again, and the next grant works.
+  await janus.admin({ request: 'destroy', room: c.room, secret: sqlite(`SELECT room_secret FROM conferences WHERE id = ${c.id}`) });
+  const lost = await call('POST', `${base(c.id)}/join`, undefined, ids.student);
+  assert.equal(lost.status, 503);
+  while (sqlite(`SELECT room_ready FROM conferences WHERE id = ${c.id}`) !== '1') {
+    assert.ok(Date.now() < deadline + 20_000, 'the room was made again');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const again = await ok(call('POST', `${base(c.id)}/join`, undefined, ids.student));
+  assert.equal((await janusJoin(again)).videoroom, 'joined');
 });
 
 test('a stopped media server: moderation says it is unavailable', async () => {
