@@ -1,4 +1,5 @@
-/* vconf.c — distance lessons and video conferences. */
+/* vconf.c — distance lessons and video conferences: the registry, the class journal, the
+ * diary (joining and the scheduler: vconfrun.c). */
 #include "vconf.h"
 
 #include <sodium.h>
@@ -10,21 +11,11 @@
 #include "../core/timetable.h"
 #include "../core/tzif.h"
 #include "../core/vconf.h"
-#include "../core/vec.h"
 #include "../store/cstore.h"
 #include "../store/rstore.h"
 #include "../store/vstore.h"
-#include "../util/log.h"
-#include "call.h"
-#include "media.h"
-#include "msg.h"
 #include "tz.h"
-
-/* A grant must be used within this many seconds (the page asks for it right before joining). */
-#define VCONF_GRANT_TTL 120
-/* Transitions applied per tick and kind: a region's 08:00 burst is taken over a few ticks
- * rather than in one long loop pass. */
-#define VCONF_TICK_BATCH 500
+#include "vconf_int.h"
 
 static void vconf_say(struct vconf_why *why, const char *code, const char *text)
 {
@@ -34,7 +25,7 @@ static void vconf_say(struct vconf_why *why, const char *code, const char *text)
 	snprintf(why->text, sizeof why->text, "%s", text);
 }
 
-static int vconf_fail(struct vconf_why *why, int rc, const char *code, const char *text)
+int vconf__fail(struct vconf_why *why, int rc, const char *code, const char *text)
 {
 	vconf_say(why, code, text);
 	return rc;
@@ -94,7 +85,7 @@ static int vconf_times(struct app *app, int64_t org, const char *date, const cha
 {
 	if (date == NULL || start == NULL || end == NULL || !timetable_date_valid(date) ||
 	    !timetable_span_valid(start, end))
-		return vconf_fail(why, PARTA_EVALIDATION, "validation",
+		return vconf__fail(why, PARTA_EVALIDATION, "validation",
 				  "Дата ГГГГ-ММ-ДД, время начала и окончания ЧЧ:ММ, окончание позже "
 				  "начала (не более 8 часов)");
 	char tz[65];
@@ -136,32 +127,6 @@ static int vconf_local_fields_of(struct app *app, int64_t org, json_t *c)
 		tzif_free(&tz);
 	}
 	return rc;
-}
-
-/* ---- events ---- */
-
-static void vconf_tell_members(struct app *app, int64_t conf, json_t *ev)
-{
-	json_t *ids = NULL;
-	char *text = ev != NULL ? json_dumps(ev, JSON_COMPACT) : NULL;
-	json_decref(ev);
-	if (app->publish != NULL && text != NULL &&
-	    vstore_member_ids(app->db, conf, &ids) == PARTA_OK) {
-		size_t i;
-		json_t *row;
-		json_array_foreach(ids, i, row)
-			app->publish(app->publish_ctx,
-				     json_integer_value(json_object_get(row, "person_id")), text);
-	}
-	json_decref(ids);
-	free(text);
-}
-
-static void vconf_tell_state(struct app *app, int64_t conf, const char *state)
-{
-	vconf_tell_members(app, conf,
-			   json_pack("{s:s,s:I,s:s}", "type", "conf.state", "conference_id",
-				     (json_int_t)conf, "state", state));
 }
 
 /* ---- reading ---- */
@@ -262,7 +227,7 @@ static int vconf_write_members(struct app *app, const struct chatman_actor *a,
 	json_t *v, *row;
 	if (chosen != NULL) {
 		if (!json_is_array(chosen) || json_array_size(chosen) > 10000)
-			return vconf_fail(why, PARTA_EVALIDATION, "validation",
+			return vconf__fail(why, PARTA_EVALIDATION, "validation",
 					  "members: список идентификаторов участников");
 		json_array_foreach(chosen, i, v)
 		{
@@ -273,7 +238,7 @@ static int vconf_write_members(struct app *app, const struct chatman_actor *a,
 								      json_integer_value(v)) found =
 				true;
 			if (!found)
-				return vconf_fail(why, PARTA_EVALIDATION, "validation",
+				return vconf__fail(why, PARTA_EVALIDATION, "validation",
 						  "members: участник не из выбранного чата");
 		}
 	}
@@ -321,14 +286,14 @@ static int vconf_chat_kind(struct app *app, int64_t org, int64_t chat, char kind
 	json_t *row;
 	int rc = chat > 0 ? cstore_chat(app->db, org, chat, &row) : PARTA_ENOTFOUND;
 	if (rc == PARTA_ENOTFOUND)
-		return vconf_fail(why, PARTA_EVALIDATION, "validation",
+		return vconf__fail(why, PARTA_EVALIDATION, "validation",
 				  "Чат: выберите чат организации");
 	if (rc != PARTA_OK)
 		return rc;
 	snprintf(kind, 16, "%s", json_string_value(json_object_get(row, "kind")));
 	bool archived = json_integer_value(json_object_get(row, "archived_at")) != 0;
 	json_decref(row);
-	return archived ? vconf_fail(why, PARTA_EVALIDATION, "validation", "Чат в архиве") : PARTA_OK;
+	return archived ? vconf__fail(why, PARTA_EVALIDATION, "validation", "Чат в архиве") : PARTA_OK;
 }
 
 static int vconf_reply(struct app *app, const struct chatman_actor *a, int64_t id, json_t **out)
@@ -346,7 +311,7 @@ static int vconf_insert_tx(struct app *app, const struct chatman_actor *a, struc
 	vconf_new_room(c);
 	int rc = vstore_insert(app->db, c, app_now(app), &c->id);
 	if (rc == PARTA_ECONFLICT)
-		return vconf_fail(why, PARTA_ECONFLICT, "exists",
+		return vconf__fail(why, PARTA_ECONFLICT, "exists",
 				  "Для этого урока дистанционный урок уже создан");
 	if (rc == PARTA_OK && c->chat_id != 0)
 		rc = vconf_takes_from_chat(app, a, c->chat_id, kind, chat_kind, &takes);
@@ -356,7 +321,7 @@ static int vconf_insert_tx(struct app *app, const struct chatman_actor *a, struc
 	return rc;
 }
 
-static int vconf_finish_tx(struct app *app, int rc)
+int vconf__commit(struct app *app, int rc)
 {
 	return rc == PARTA_OK ? db_commit(app->db) : (db_rollback(app->db), rc);
 }
@@ -367,33 +332,33 @@ int vconf_create(struct app *app, const struct chatman_actor *a, json_t *body, j
 	struct vstore_conf c = {.org = a->org, .created_by = a->perm.person};
 	enum vconf_kind kind;
 	if (!vconf_kind_parse(json_string_value(json_object_get(body, "kind")), &kind))
-		return vconf_fail(why, PARTA_EVALIDATION, "validation",
+		return vconf__fail(why, PARTA_EVALIDATION, "validation",
 				  "Тип: «Онлайн-урок» (lesson) или «Видеозвонок» (call)");
 	snprintf(c.kind, sizeof c.kind, "%s", vconf_kind_name(kind));
 	json_t *chat = json_object_get(body, "chat_id"), *lesson = json_object_get(body, "lesson_id");
 	c.chat_id = json_is_integer(chat) ? json_integer_value(chat) : 0;
 	c.lesson_id = json_is_integer(lesson) ? json_integer_value(lesson) : 0;
 	if ((lesson != NULL && !json_is_null(lesson) && c.lesson_id <= 0))
-		return vconf_fail(why, PARTA_EVALIDATION, "validation", "Урок: идентификатор урока");
+		return vconf__fail(why, PARTA_EVALIDATION, "validation", "Урок: идентификатор урока");
 	char chat_kind[16];
 	int rc = vconf_chat_kind(app, a->org, c.chat_id, chat_kind, why);
 	if (rc != PARTA_OK)
 		return rc;
 	const char *rule = vconf_lesson_rule(kind, chat_kind, c.lesson_id != 0);
 	if (rule != NULL)
-		return vconf_fail(why, PARTA_EVALIDATION, "validation", rule);
+		return vconf__fail(why, PARTA_EVALIDATION, "validation", rule);
 	bool may;
 	if ((rc = vconf_may_edit_chat(app, a, c.chat_id, &may)) != PARTA_OK)
 		return rc;
 	if (!may)
-		return vconf_fail(why, PARTA_EFORBIDDEN, "forbidden",
+		return vconf__fail(why, PARTA_EFORBIDDEN, "forbidden",
 				  "Видеоконференцию в этом чате может создать тот, кто управляет "
 				  "чатом");
 
 	/* Date and times default to the lesson's; the name of an online lesson too. */
 	json_t *l = NULL;
 	if (c.lesson_id != 0 && (rc = vstore_lesson(app->db, a->org, c.lesson_id, &l)) != PARTA_OK)
-		return rc == PARTA_ENOTFOUND ? vconf_fail(why, PARTA_EVALIDATION, "validation",
+		return rc == PARTA_ENOTFOUND ? vconf__fail(why, PARTA_EVALIDATION, "validation",
 							  "Урок: не найден в расписании")
 					     : rc;
 	const char *date = json_string_value(json_object_get(body, "date"));
@@ -418,15 +383,15 @@ int vconf_create(struct app *app, const struct chatman_actor *a, json_t *body, j
 	if (rc != PARTA_OK)
 		return rc;
 	if (!vconf_name_valid(name))
-		return vconf_fail(why, PARTA_EVALIDATION, "validation",
+		return vconf__fail(why, PARTA_EVALIDATION, "validation",
 				  "Наименование: от 1 до 200 символов");
 	snprintf(c.name, sizeof c.name, "%s", name);
 	if (c.ends_at <= app_now(app))
-		return vconf_fail(why, PARTA_EVALIDATION, "ended",
+		return vconf__fail(why, PARTA_EVALIDATION, "ended",
 				  "Время окончания уже прошло");
 	if ((rc = db_begin(app->db)) != PARTA_OK)
 		return rc;
-	rc = vconf_finish_tx(app, vconf_insert_tx(app, a, &c, teacher, chat_kind,
+	rc = vconf__commit(app, vconf_insert_tx(app, a, &c, teacher, chat_kind,
 						  json_object_get(body, "members"), why));
 	return rc == PARTA_OK ? vconf_reply(app, a, c.id, out) : rc;
 }
@@ -445,9 +410,9 @@ static int vconf_load_managed(struct app *app, const struct chatman_actor *a, in
 	rc = a->perm.person != 0 ? vstore_member(app->db, id, a->perm.person, &moderator)
 				 : PARTA_ENOTFOUND;
 	if (rc == PARTA_ENOTFOUND)
-		return vconf_fail(why, rc, "not_found", "Видеоконференция не найдена");
+		return vconf__fail(why, rc, "not_found", "Видеоконференция не найдена");
 	return rc != PARTA_OK ? rc
-			      : vconf_fail(why, PARTA_EFORBIDDEN, "forbidden",
+			      : vconf__fail(why, PARTA_EFORBIDDEN, "forbidden",
 					   "Недостаточно прав для этой видеоконференции");
 }
 
@@ -459,12 +424,12 @@ int vconf_update(struct app *app, const struct chatman_actor *a, int64_t id, jso
 	if (rc != PARTA_OK)
 		return rc;
 	if (strcmp(c.state, "finished") == 0)
-		return vconf_fail(why, PARTA_ECONFLICT, "finished", "Видеоконференция завершена");
+		return vconf__fail(why, PARTA_ECONFLICT, "finished", "Видеоконференция завершена");
 	bool planned = strcmp(c.state, "planned") == 0;
 	const char *name = json_string_value(json_object_get(body, "name"));
 	if (name != NULL) {
 		if (!vconf_name_valid(name))
-			return vconf_fail(why, PARTA_EVALIDATION, "validation",
+			return vconf__fail(why, PARTA_EVALIDATION, "validation",
 					  "Наименование: от 1 до 200 символов");
 		snprintf(c.name, sizeof c.name, "%s", name);
 	}
@@ -473,7 +438,7 @@ int vconf_update(struct app *app, const struct chatman_actor *a, int64_t id, jso
 		     json_object_get(body, "end");
 	if (!planned && (members != NULL || json_object_get(body, "date") ||
 			 json_object_get(body, "start")))
-		return vconf_fail(why, PARTA_ECONFLICT, "active",
+		return vconf__fail(why, PARTA_ECONFLICT, "active",
 				  "Идёт видеоконференция: можно изменить только наименование и время "
 				  "окончания");
 	if (times) {
@@ -496,7 +461,7 @@ int vconf_update(struct app *app, const struct chatman_actor *a, int64_t id, jso
 		if (rc != PARTA_OK)
 			return rc;
 		if (c.ends_at <= app_now(app))
-			return vconf_fail(why, PARTA_EVALIDATION, "ended",
+			return vconf__fail(why, PARTA_EVALIDATION, "ended",
 					  "Время окончания уже прошло");
 	}
 	if ((rc = db_begin(app->db)) != PARTA_OK)
@@ -518,7 +483,7 @@ int vconf_update(struct app *app, const struct chatman_actor *a, int64_t id, jso
 		json_decref(takes);
 		json_decref(l);
 	}
-	rc = vconf_finish_tx(app, rc);
+	rc = vconf__commit(app, rc);
 	return rc == PARTA_OK ? vconf_reply(app, a, id, out) : rc;
 }
 
@@ -530,7 +495,7 @@ int vconf_delete(struct app *app, const struct chatman_actor *a, int64_t id,
 	if (rc != PARTA_OK)
 		return rc;
 	if (strcmp(c.state, "active") == 0)
-		return vconf_fail(why, PARTA_ECONFLICT, "active",
+		return vconf__fail(why, PARTA_ECONFLICT, "active",
 				  "Идёт видеоконференция: сначала завершите её");
 	return vstore_delete(app->db, a->org, id);
 }
@@ -543,7 +508,7 @@ int vconf_start_now(struct app *app, const struct chatman_actor *a, int64_t id,
 	if (rc != PARTA_OK)
 		return rc;
 	if (strcmp(c.state, "planned") != 0)
-		return vconf_fail(why, PARTA_ECONFLICT, c.state,
+		return vconf__fail(why, PARTA_ECONFLICT, c.state,
 				  strcmp(c.state, "active") == 0 ? "Видеоконференция уже идёт"
 								 : "Видеоконференция завершена");
 	/* Brought forward: the next tick (the caller runs one) starts it. */
@@ -559,7 +524,7 @@ int vconf_end_now(struct app *app, const struct chatman_actor *a, int64_t id,
 	if (rc != PARTA_OK)
 		return rc;
 	if (strcmp(c.state, "finished") == 0)
-		return vconf_fail(why, PARTA_ECONFLICT, "finished", "Видеоконференция уже завершена");
+		return vconf__fail(why, PARTA_ECONFLICT, "finished", "Видеоконференция уже завершена");
 	int64_t now = app_now(app);
 	if (c.starts_at > now)
 		c.starts_at = now;
@@ -572,7 +537,7 @@ int vconf_chat_people(struct app *app, const struct chatman_actor *a, int64_t ch
 {
 	enum vconf_kind kind;
 	if (!vconf_kind_parse(kind_name, &kind))
-		return vconf_fail(why, PARTA_EVALIDATION, "validation", "kind: lesson или call");
+		return vconf__fail(why, PARTA_EVALIDATION, "validation", "kind: lesson или call");
 	char chat_kind[16];
 	int rc = vconf_chat_kind(app, a->org, chat, chat_kind, why);
 	bool may = false;
@@ -581,7 +546,7 @@ int vconf_chat_people(struct app *app, const struct chatman_actor *a, int64_t ch
 	if (rc != PARTA_OK)
 		return rc;
 	if (!may)
-		return vconf_fail(why, PARTA_EFORBIDDEN, "forbidden", "Недостаточно прав для чата");
+		return vconf__fail(why, PARTA_EFORBIDDEN, "forbidden", "Недостаточно прав для чата");
 	json_t *takes, *ids = json_array(), *named = NULL, *row;
 	if ((rc = vconf_takes_from_chat(app, a, chat, kind, chat_kind, &takes)) != PARTA_OK) {
 		json_decref(ids);
@@ -696,11 +661,11 @@ int vconf_lesson_create(struct app *app, const struct chatman_actor *a, int64_t 
 	switch (vconf_lesson_create_check(teaches, ends, app_now(app))) {
 	case VCONF_CREATE_NOT_TEACHER:
 		json_decref(l);
-		return vconf_fail(why, PARTA_EFORBIDDEN, "forbidden",
+		return vconf__fail(why, PARTA_EFORBIDDEN, "forbidden",
 				  "Дистанционный урок может создать только учитель этого предмета");
 	case VCONF_CREATE_ENDED:
 		json_decref(l);
-		return vconf_fail(why, PARTA_ECONFLICT, "ended", "Урок завершился");
+		return vconf__fail(why, PARTA_ECONFLICT, "ended", "Урок завершился");
 	default: break;
 	}
 	struct vstore_conf c = {.org = a->org,
@@ -717,7 +682,7 @@ int vconf_lesson_create(struct app *app, const struct chatman_actor *a, int64_t 
 				sizeof c.name))
 		rc = PARTA_EIO;
 	else if (name != NULL && !vconf_name_valid(name))
-		rc = vconf_fail(why, PARTA_EVALIDATION, "validation",
+		rc = vconf__fail(why, PARTA_EVALIDATION, "validation",
 				"Наименование урока: от 1 до 200 символов");
 	else if (name != NULL)
 		snprintf(c.name, sizeof c.name, "%s", name);
@@ -726,7 +691,7 @@ int vconf_lesson_create(struct app *app, const struct chatman_actor *a, int64_t 
 	json_decref(l);
 	/* The lesson's subject chat (made on demand when missing) gives the members. */
 	if (rc == PARTA_OK && load == 0)
-		rc = vconf_fail(why, PARTA_ECONFLICT, "no_load",
+		rc = vconf__fail(why, PARTA_ECONFLICT, "no_load",
 				"Нет учебной нагрузки для этого урока: чат предмета не найден");
 	if (rc == PARTA_OK)
 		rc = chatsync_ensure_subject(app, a->org, load, &c.chat_id);
@@ -734,7 +699,7 @@ int vconf_lesson_create(struct app *app, const struct chatman_actor *a, int64_t 
 		return rc;
 	if ((rc = db_begin(app->db)) != PARTA_OK)
 		return rc;
-	rc = vconf_finish_tx(app, vconf_insert_tx(app, a, &c, teacher, "subject", NULL, why));
+	rc = vconf__commit(app, vconf_insert_tx(app, a, &c, teacher, "subject", NULL, why));
 	return rc == PARTA_OK ? vconf_reply(app, a, c.id, out) : rc;
 }
 
@@ -814,293 +779,3 @@ int vconf_diary(struct app *app, const struct chatman_actor *a, int64_t student,
 	return *out != NULL ? PARTA_OK : PARTA_ENOMEM;
 }
 
-/* ---- joining ---- */
-
-static int vconf_room_add(struct vconf_rooms *r, const struct vstore_conf *c,
-			  enum vconf_room_op op);
-
-int vconf_join_begin(struct app *app, const struct chatman_actor *a, int64_t id,
-		     struct vconf_join *job, struct vconf_why *why)
-{
-	memset(job, 0, sizeof *job);
-	struct vstore_conf c;
-	int rc = vstore_load(app->db, a->org, id, &c);
-	if (rc == PARTA_OK)
-		rc = a->perm.person != 0
-			     ? vstore_member(app->db, id, a->perm.person, &job->moderator)
-			     : PARTA_ENOTFOUND;
-	if (rc == PARTA_ENOTFOUND)
-		return vconf_fail(why, PARTA_EFORBIDDEN, "forbidden",
-				  "Вы не участник этой видеоконференции");
-	if (rc != PARTA_OK)
-		return rc;
-	enum vconf_state state = VCONF_PLANNED;
-	(void)vconf_state_parse(c.state, &state);
-	switch (vconf_open_check(state, c.starts_at, c.ends_at, app_now(app))) {
-	case VCONF_OPEN_NOT_STARTED:
-		return vconf_fail(why, PARTA_ECONFLICT, "not_started",
-				  strcmp(c.kind, "lesson") == 0 ? "Дистанционный урок еще не начался"
-								: "Видеоконференция еще не началась");
-	case VCONF_OPEN_FINISHED:
-		return vconf_fail(why, PARTA_ECONFLICT, "finished", "Звонок завершен");
-	default: break;
-	}
-	if (app->media == NULL || !c.room_ready)
-		return vconf_fail(why, PARTA_EUNAVAILABLE, "media_unavailable",
-				  "Сервер видеосвязи недоступен. Попробуйте позже.");
-	if ((rc = vconf_room_add(&job->room, &c, VCONF_ROOM_ALLOW)) != PARTA_OK)
-		return rc;
-	unsigned char raw[24];
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2hex(job->room.v[0].token, sizeof job->room.v[0].token, raw, sizeof raw);
-	uint64_t feed;
-	randombytes_buf(&feed, sizeof feed);
-	job->feed = (int64_t)((feed & ((UINT64_C(1) << 52) - 1)) + 1);
-	job->org = a->org;
-	job->person = a->perm.person;
-	return PARTA_OK;
-}
-
-int vconf_join_finish(struct app *app, struct vconf_join *job, int rc, const char *mwhy,
-		      json_t **out, struct vconf_why *why)
-{
-	const struct vconf_room *room = &job->room.v[0];
-	if (rc != PARTA_OK) {
-		log_msg(LOG_WARN, "vconf", "grant_failed conference=%lld rc=%s why=%s",
-			(long long)room->conference, parta_strerror(rc), mwhy);
-		/* Janus lost the room (it restarted): the next tick makes it again. */
-		if (rc == PARTA_ENOTFOUND &&
-		    vstore_room_result(app->db, room->conference, false, "room lost") != PARTA_OK)
-			log_msg(LOG_ERROR, "vconf", "room_result_not_saved conference=%lld",
-				(long long)room->conference);
-		vconf_rooms_free(&job->room);
-		return vconf_fail(why, PARTA_EUNAVAILABLE, "media_unavailable",
-				  "Сервер видеосвязи недоступен. Попробуйте позже.");
-	}
-	int64_t now = app_now(app);
-	rc = vstore_grant_insert(app->db, room->token, room->conference, job->person, job->feed,
-				 now, now + VCONF_GRANT_TTL);
-	json_t *conf = NULL, *person = NULL;
-	if (rc == PARTA_OK)
-		rc = vstore_get(app->db, job->org, room->conference, &conf);
-	json_t *ids = json_pack("[I]", (json_int_t)job->person);
-	if (rc == PARTA_OK)
-		rc = people_named(app->db, job->org, ids, &person);
-	json_decref(ids);
-	if (rc == PARTA_OK && app->media == NULL)
-		rc = PARTA_EUNAVAILABLE; /* cannot happen while the server runs; no URL to give */
-	if (rc == PARTA_OK) {
-		const char *display =
-			json_string_value(json_object_get(json_array_get(person, 0), "name"));
-		*out = json_pack("{s:O,s:s,s:I,s:s,s:s,s:I,s:s,s:b,s:I}", "conference", conf,
-				 "janus_url", media_public_url(app->media), "room",
-				 (json_int_t)room->room, "pin", room->pin, "token", room->token,
-				 "feed", (json_int_t)job->feed, "display",
-				 display != NULL ? display : "", "moderator", job->moderator,
-				 "expires_at", (json_int_t)(now + VCONF_GRANT_TTL));
-		rc = *out != NULL ? PARTA_OK : PARTA_ENOMEM;
-	}
-	json_decref(conf);
-	json_decref(person);
-	vconf_rooms_free(&job->room);
-	return rc;
-}
-
-/* ---- the scheduler ---- */
-
-void vconf_rooms_free(struct vconf_rooms *r)
-{
-	free(r->v);
-	r->v = NULL;
-	r->n = r->cap = 0;
-}
-
-static int vconf_room_add(struct vconf_rooms *r, const struct vstore_conf *c,
-			  enum vconf_room_op op)
-{
-	if (vec_reserve((void **)&r->v, &r->cap, r->n + 1, sizeof *r->v) != PARTA_OK)
-		return PARTA_ENOMEM;
-	struct vconf_room *room = &r->v[r->n++];
-	memset(room, 0, sizeof *room);
-	room->conference = c->id;
-	room->room = (uint64_t)c->room;
-	room->op = op;
-	snprintf(room->secret, sizeof room->secret, "%s", c->room_secret);
-	snprintf(room->pin, sizeof room->pin, "%s", c->room_pin);
-	snprintf(room->name, sizeof room->name, "%s", c->name);
-	return PARTA_OK;
-}
-
-/* The chat's system message with the join button («Присоединиться»). */
-static void vconf_announce(struct app *app, const struct vstore_conf *c)
-{
-	if (c->chat_id == 0)
-		return;
-	char text[1000];
-	snprintf(text, sizeof text, "%s «%s»",
-		 strcmp(c->kind, "lesson") == 0 ? "Начался дистанционный урок" : "Начался видеозвонок",
-		 c->name);
-	/* Signed by its creator, or (made by an administrator without a person) by its first
-	 * moderator. */
-	int64_t person = c->created_by;
-	json_t *members = NULL;
-	int rc = person != 0 ? PARTA_OK : vstore_members(app->db, c->id, &members);
-	size_t i;
-	json_t *row;
-	json_array_foreach(members, i, row) if (person == 0 &&
-						json_is_true(json_object_get(row, "moderator")))
-		person = json_integer_value(json_object_get(row, "person_id"));
-	json_decref(members);
-	if (rc == PARTA_OK && person == 0)
-		return; /* nobody to sign it: the members were told by conf.state */
-	if (rc == PARTA_OK)
-		rc = msg_system(app, c->chat_id, person, c->id, text);
-	if (rc != PARTA_OK)
-		log_msg(LOG_WARN, "vconf", "announce_failed conference=%lld rc=%s", (long long)c->id,
-			parta_strerror(rc));
-}
-
-static int vconf_transition(struct app *app, int64_t id, bool start, int64_t now,
-			    struct vconf_rooms *rooms)
-{
-	struct vstore_conf c;
-	int rc = db_begin(app->db);
-	if (rc != PARTA_OK)
-		return rc;
-	rc = vstore_load_any(app->db, id, &c);
-	bool was_active = rc == PARTA_OK && strcmp(c.state, "active") == 0;
-	if (rc == PARTA_OK)
-		rc = start ? vstore_activate(app->db, id, now) : vstore_finish(app->db, id, now);
-	if (rc == PARTA_OK && !start) /* the stays still open end with it (app/call.h) */
-		rc = call_finish(app, id, c.ends_at < now ? c.ends_at : now);
-	rc = vconf_finish_tx(app, rc);
-	if (rc == PARTA_ENOTFOUND)
-		return PARTA_OK; /* changed meanwhile */
-	if (rc != PARTA_OK)
-		return rc;
-	log_msg(LOG_INFO, "vconf", "%s conference=%lld", start ? "started" : "finished",
-		(long long)id);
-	vconf_tell_state(app, id, start ? "active" : "finished");
-	if (start) {
-		vconf_announce(app, &c);
-		return app->media != NULL ? vconf_room_add(rooms, &c, VCONF_ROOM_CREATE) : PARTA_OK;
-	}
-	return app->media != NULL && was_active ? vconf_room_add(rooms, &c, VCONF_ROOM_DESTROY)
-						: PARTA_OK;
-}
-
-int vconf_room_run(const struct media *m, const struct vconf_room *room, char *why,
-		   size_t whylen)
-{
-	switch (room->op) {
-	case VCONF_ROOM_DESTROY: return media_room_destroy(m, room->room, room->secret, why, whylen);
-	case VCONF_ROOM_REVOKE:
-	case VCONF_ROOM_ALLOW:
-		return media_room_allow(m, room->room, room->secret, room->token,
-					room->op == VCONF_ROOM_ALLOW, why, whylen);
-	default: {
-		struct media_room r = {.room = room->room,
-				       .secret = room->secret,
-				       .pin = room->pin,
-				       .description = room->name,
-				       .publishers = VCONF_ROOM_PUBLISHERS,
-				       .bitrate = VCONF_ROOM_BITRATE};
-		return media_room_create(m, &r, why, whylen);
-	}
-	}
-}
-
-/* Expired grants: marked revoked now, their tokens taken off the rooms by workers. */
-static int vconf_revoke_expired(struct app *app, int64_t now, struct vconf_rooms *rooms)
-{
-	json_t *grants;
-	int rc = vstore_grants_expired(app->db, now, VCONF_TICK_BATCH, &grants);
-	size_t i;
-	json_t *row;
-	json_array_foreach(grants, i, row)
-	{
-		struct vstore_conf c;
-		const char *token = json_string_value(json_object_get(row, "token"));
-		if (rc == PARTA_OK)
-			rc = vstore_load_any(app->db,
-					     json_integer_value(json_object_get(row, "conference_id")),
-					     &c);
-		if (rc == PARTA_OK)
-			rc = vstore_grant_revoked(app->db, token);
-		if (rc == PARTA_OK && (rc = vconf_room_add(rooms, &c, VCONF_ROOM_REVOKE)) == PARTA_OK)
-			snprintf(rooms->v[rooms->n - 1].token, sizeof rooms->v[0].token, "%s", token);
-	}
-	json_decref(grants);
-	return rc;
-}
-
-int vconf_tick(struct app *app, struct vconf_rooms *rooms, bool *more)
-{
-	int64_t now = app_now(app);
-	*more = false;
-	json_t *starting, *ending, *roomless = NULL;
-	int rc = vstore_due(app->db, now, VCONF_TICK_BATCH, &starting, &ending);
-	if (rc != PARTA_OK)
-		return rc;
-	*more = json_array_size(starting) == VCONF_TICK_BATCH ||
-		json_array_size(ending) == VCONF_TICK_BATCH;
-	size_t i;
-	json_t *row;
-	json_array_foreach(ending, i, row) if (rc == PARTA_OK) rc = vconf_transition(
-		app, json_integer_value(json_object_get(row, "id")), false, now, rooms);
-	json_array_foreach(starting, i, row) if (rc == PARTA_OK) rc = vconf_transition(
-		app, json_integer_value(json_object_get(row, "id")), true, now, rooms);
-	json_decref(starting);
-	json_decref(ending);
-	/* Rooms that failed before or were lost in a restart: tried again. */
-	size_t fresh = rooms->n;
-	if (rc == PARTA_OK && app->media != NULL)
-		rc = vstore_roomless(app->db, VCONF_TICK_BATCH, &roomless);
-	json_array_foreach(roomless, i, row)
-	{
-		int64_t id = json_integer_value(json_object_get(row, "id"));
-		bool queued = false;
-		for (size_t k = 0; k < fresh; k++)
-			queued = queued || rooms->v[k].conference == id;
-		struct vstore_conf c;
-		if (!queued && rc == PARTA_OK && vstore_load_any(app->db, id, &c) == PARTA_OK)
-			rc = vconf_room_add(rooms, &c, VCONF_ROOM_CREATE);
-	}
-	json_decref(roomless);
-	if (rc == PARTA_OK && app->media != NULL)
-		rc = vconf_revoke_expired(app, now, rooms);
-	for (size_t k = 0; rc == PARTA_OK && k < rooms->n; k++)
-		if (rooms->v[k].op == VCONF_ROOM_CREATE)
-			rc = vstore_room_result(app->db, rooms->v[k].conference, false, "pending");
-	return rc;
-}
-
-int vconf_startup(struct app *app)
-{
-	return vstore_rooms_reset(app->db);
-}
-
-void vconf_room_done(struct app *app, const struct vconf_room *room, int rc, const char *why)
-{
-	if (room->op != VCONF_ROOM_CREATE) {
-		if (rc != PARTA_OK)
-			log_msg(LOG_WARN, "vconf", "room_%s_failed conference=%lld rc=%s why=%s",
-				room->op == VCONF_ROOM_DESTROY ? "destroy" : "revoke",
-				(long long)room->conference, parta_strerror(rc), why);
-		return;
-	}
-	if (rc != PARTA_OK)
-		log_msg(LOG_WARN, "vconf", "room_create_failed conference=%lld rc=%s why=%s",
-			(long long)room->conference, parta_strerror(rc), why);
-	char error[300];
-	snprintf(error, sizeof error, "%s: %s", parta_strerror(rc), why);
-	if (vstore_room_result(app->db, room->conference, rc == PARTA_OK,
-			       rc == PARTA_OK ? "" : error) != PARTA_OK)
-		log_msg(LOG_ERROR, "vconf", "room_result_not_saved conference=%lld",
-			(long long)room->conference);
-	else if (rc == PARTA_OK)
-		vconf_tell_members(app, room->conference,
-				   json_pack("{s:s,s:I,s:b}", "type", "conf.room",
-					     "conference_id", (json_int_t)room->conference, "ready",
-					     1));
-}
