@@ -9,6 +9,7 @@
 
 #include "../core/err.h"
 #include "../core/utf8.h"
+#include "../core/vconf.h"
 #include "../util/log.h"
 #include "media.h"
 
@@ -46,7 +47,7 @@ static int call_internal(struct call_why *why)
 
 struct call_conf {
 	char state[12];
-	int64_t ends_at, finished_at;
+	int64_t starts_at, ends_at, finished_at;
 	uint64_t room;
 	char secret[128];
 	bool room_ready;
@@ -60,7 +61,8 @@ static int call_load(struct app *app, const struct account *who, int64_t id, str
 	memset(c, 0, sizeof *c);
 	sqlite3_stmt *st = db_stmt(
 		app->db, "SELECT c.state, c.ends_at, c.finished_at, c.room, c.room_secret, "
-			 "c.room_ready, m.person_id IS NOT NULL, coalesce(m.moderator, 0) "
+			 "c.room_ready, m.person_id IS NOT NULL, coalesce(m.moderator, 0), "
+			 "c.starts_at "
 			 "FROM conferences c LEFT JOIN conference_members m ON "
 			 "m.conference_id = c.id AND m.person_id = ?3 "
 			 "WHERE c.id = ?1 AND c.org_id = ?2");
@@ -79,6 +81,7 @@ static int call_load(struct app *app, const struct account *who, int64_t id, str
 		c->room_ready = sqlite3_column_int(st, 5) != 0;
 		c->member = who->person_id != 0 && sqlite3_column_int(st, 6) != 0;
 		c->moderator = c->member && sqlite3_column_int(st, 7) != 0;
+		c->starts_at = sqlite3_column_int64(st, 8);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
@@ -97,15 +100,19 @@ static int call_load_member(struct app *app, const struct account *who, int64_t 
 	return rc;
 }
 
-/* PARTA_OK while the call runs: active and before its end. */
+/* PARTA_OK while the call runs (core/vconf.h, the rule joining follows too). */
 static int call_running(const struct call_conf *c, int64_t now, struct call_why *why)
 {
-	if (strcmp(c->state, "planned") == 0)
+	enum vconf_state state = VCONF_FINISHED;
+	(void)vconf_state_parse(c->state, &state);
+	switch (vconf_open_check(state, c->starts_at, c->ends_at, now)) {
+	case VCONF_OPEN_NOT_STARTED:
 		return call_fail(why, PARTA_ECONFLICT, "not_started",
 				 "Дистанционный урок еще не начался");
-	if (strcmp(c->state, "active") != 0 || now >= c->ends_at)
+	case VCONF_OPEN_FINISHED:
 		return call_fail(why, PARTA_ECONFLICT, "finished", "Звонок завершен");
-	return PARTA_OK;
+	default: return PARTA_OK;
+	}
 }
 
 /* The person's full name into out ("" when unknown). */
@@ -121,8 +128,7 @@ static void call_person_name(struct app *app, int64_t person, char *out, size_t 
 	sqlite3_reset(st);
 }
 
-/* Publishes `ev` (consumed) to every member's journal connections, or to one person. */
-static void call_tell(struct app *app, int64_t conference, int64_t only, json_t *ev)
+void call_tell(struct app *app, int64_t conference, int64_t only, json_t *ev)
 {
 	char *text = ev != NULL ? json_dumps(ev, JSON_COMPACT) : NULL;
 	json_decref(ev);
@@ -148,20 +154,21 @@ static void call_tell(struct app *app, int64_t conference, int64_t only, json_t 
 
 /* ---- presence and attendance ---- */
 
-/* Closes the person's open stays (all of them, should there be several), at `now` or, for a
- * stale one, when last seen. *closed tells whether there was one. */
-static int call_close_stays(struct app *app, int64_t conference, int64_t person, int64_t now,
+/* Closes the open stays of one person (all of them, should there be several) or, for person
+ * 0, of everyone, at `at` or, for a stale one, when last seen. *closed tells whether there
+ * was one. */
+static int call_close_stays(struct app *app, int64_t conference, int64_t person, int64_t at,
 			    bool *closed)
 {
 	sqlite3_stmt *st = db_stmt(
 		app->db, "UPDATE conference_attendance SET left_at = max(joined_at, CASE WHEN "
 			 "seen_at < ?3 - " CALL_STALE_TEXT " THEN seen_at ELSE ?3 END) "
-			 "WHERE conference_id = ?1 AND person_id = ?2 AND left_at = 0");
+			 "WHERE conference_id = ?1 AND (?2 = 0 OR person_id = ?2) AND left_at = 0");
 	if (st == NULL)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, conference);
 	sqlite3_bind_int64(st, 2, person);
-	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 3, at);
 	int rc = db_step_done(st);
 	*closed = rc == PARTA_OK && sqlite3_changes(db_handle(app->db)) > 0;
 	return rc;
@@ -242,15 +249,8 @@ int call_presence(struct app *app, const struct account *who, int64_t conference
 
 int call_finish(struct app *app, int64_t conference, int64_t at)
 {
-	sqlite3_stmt *st = db_stmt(
-		app->db, "UPDATE conference_attendance SET left_at = max(joined_at, CASE WHEN "
-			 "seen_at < ?2 - " CALL_STALE_TEXT " THEN seen_at ELSE ?2 END) "
-			 "WHERE conference_id = ?1 AND left_at = 0");
-	if (st == NULL)
-		return PARTA_EIO;
-	sqlite3_bind_int64(st, 1, conference);
-	sqlite3_bind_int64(st, 2, at);
-	return db_step_done(st) == PARTA_OK ? PARTA_OK : PARTA_EIO;
+	bool closed;
+	return call_close_stays(app, conference, 0, at, &closed) == PARTA_OK ? PARTA_OK : PARTA_EIO;
 }
 
 /* ---- signals ---- */

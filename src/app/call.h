@@ -108,4 +108,8 @@ int call_attendance(struct app *app, const struct account *who, int64_t conferen
  * PARTA_EIO on a database failure. */
 int call_finish(struct app *app, int64_t conference, int64_t at);
 
+/* Publishes `ev` (consumed; NULL is a no-op) to every member's connections, or only to
+ * person `only` (0: every member). */
+void call_tell(struct app *app, int64_t conference, int64_t only, json_t *ev);
+
 #endif

@@ -69,6 +69,15 @@ const char *media_public_url(const struct media *m)
 	return m->cfg.public_url;
 }
 
+void media_public_origin(const struct media *m, char *out, size_t len)
+{
+	const char *url = m->cfg.public_url, *host = strstr(url, "://");
+	size_t n = host != NULL ? (size_t)(host + 3 - url) + strcspn(host + 3, "/?#") : 0;
+	if (n == 0 || n >= len)
+		n = 0;
+	snprintf(out, len, "%.*s", (int)n, url);
+}
+
 struct media_body {
 	char *data;
 	size_t len, cap;

@@ -41,6 +41,8 @@ int media_open(const struct media_config *cfg, char *err, size_t errlen, struct 
 void media_close(struct media *m);
 /* The browsers' address of Janus's HTTP API. */
 const char *media_public_url(const struct media *m);
+/* Its origin ("scheme://host[:port]") into out; "" when it does not fit. */
+void media_public_origin(const struct media *m, char *out, size_t len);
 
 struct media_room {
 	uint64_t room;            /* the room number (Parta chooses it, random) */

@@ -79,7 +79,32 @@ static int vconf_time_zone(struct app *app, int64_t org, char tz[65])
 	return PARTA_OK;
 }
 
-/* Local date and times → Unix seconds, validated. */
+/* The organisation's zone (read once per request). */
+static int vconf_zone(struct app *app, int64_t org, struct tzif *out)
+{
+	char tz[65];
+	int rc = vconf_time_zone(app, org, tz);
+	if (rc == PARTA_OK)
+		rc = tz_open(tz, out);
+	return rc == PARTA_ENOTFOUND ? PARTA_EIO : rc;
+}
+
+/* A local date with its start and end times → Unix seconds; PARTA_EVALIDATION when
+ * malformed. */
+static int vconf_span(struct app *app, int64_t org, const char *date, const char *start,
+		      const char *end, int64_t *starts, int64_t *ends)
+{
+	struct tzif tz;
+	int rc = vconf_zone(app, org, &tz);
+	if (rc != PARTA_OK)
+		return rc;
+	if (!tzif_wall_to_utc(&tz, date, start, starts) || !tzif_wall_to_utc(&tz, date, end, ends))
+		rc = PARTA_EVALIDATION;
+	tzif_free(&tz);
+	return rc;
+}
+
+/* Local date and times from a request → Unix seconds, validated. */
 static int vconf_times(struct app *app, int64_t org, const char *date, const char *start,
 		       const char *end, int64_t *starts, int64_t *ends, struct vconf_why *why)
 {
@@ -88,23 +113,17 @@ static int vconf_times(struct app *app, int64_t org, const char *date, const cha
 		return vconf__fail(why, PARTA_EVALIDATION, "validation",
 				  "Дата ГГГГ-ММ-ДД, время начала и окончания ЧЧ:ММ, окончание позже "
 				  "начала (не более 8 часов)");
-	char tz[65];
-	int rc = vconf_time_zone(app, org, tz);
-	if (rc == PARTA_OK)
-		rc = tz_local_to_utc(tz, date, start, starts);
-	if (rc == PARTA_OK)
-		rc = tz_local_to_utc(tz, date, end, ends);
-	return rc == PARTA_ENOTFOUND ? PARTA_EIO : rc;
+	return vconf_span(app, org, date, start, end, starts, ends);
 }
 
-/* The organisation's zone, loaded once for a list. */
-static int vconf_zone(struct app *app, int64_t org, struct tzif *out)
+/* The span of a lesson row (vstore_lesson), stored valid. */
+static int vconf_lesson_span(struct app *app, int64_t org, const json_t *l, int64_t *starts,
+			     int64_t *ends)
 {
-	char tz[65];
-	int rc = vconf_time_zone(app, org, tz);
-	if (rc == PARTA_OK)
-		rc = tz_open(tz, out);
-	return rc == PARTA_ENOTFOUND ? PARTA_EIO : rc;
+	int rc = vconf_span(app, org, json_string_value(json_object_get(l, "date")),
+			    json_string_value(json_object_get(l, "start")),
+			    json_string_value(json_object_get(l, "end")), starts, ends);
+	return rc == PARTA_EVALIDATION ? PARTA_EIO : rc;
 }
 
 /* Adds the local "date", "start", "end" of a conference JSON. */
@@ -600,12 +619,9 @@ int vconf_lesson_page(struct app *app, const struct chatman_actor *a, int64_t le
 	if (rc != PARTA_OK)
 		return rc;
 	bool teaches;
-	int64_t ends = 0;
-	char tz[65];
-	if ((rc = vconf_teaches_lesson(app, a, l, &teaches)) == PARTA_OK &&
-	    (rc = vconf_time_zone(app, a->org, tz)) == PARTA_OK)
-		rc = tz_local_to_utc(tz, json_string_value(json_object_get(l, "date")),
-				     json_string_value(json_object_get(l, "end")), &ends);
+	int64_t starts = 0, ends = 0;
+	if ((rc = vconf_teaches_lesson(app, a, l, &teaches)) == PARTA_OK)
+		rc = vconf_lesson_span(app, a->org, l, &starts, &ends);
 	struct vstore_conf c;
 	json_t *distance = json_null();
 	int found = rc == PARTA_OK ? vstore_by_lesson(app->db, a->org, lesson, &c) : rc;
@@ -646,14 +662,8 @@ int vconf_lesson_create(struct app *app, const struct chatman_actor *a, int64_t 
 		return rc;
 	bool teaches;
 	int64_t starts = 0, ends = 0;
-	char tz[65];
-	if ((rc = vconf_teaches_lesson(app, a, l, &teaches)) == PARTA_OK &&
-	    (rc = vconf_time_zone(app, a->org, tz)) == PARTA_OK &&
-	    (rc = tz_local_to_utc(tz, json_string_value(json_object_get(l, "date")),
-				  json_string_value(json_object_get(l, "start")), &starts)) ==
-		    PARTA_OK)
-		rc = tz_local_to_utc(tz, json_string_value(json_object_get(l, "date")),
-				     json_string_value(json_object_get(l, "end")), &ends);
+	if ((rc = vconf_teaches_lesson(app, a, l, &teaches)) == PARTA_OK)
+		rc = vconf_lesson_span(app, a->org, l, &starts, &ends);
 	if (rc != PARTA_OK) {
 		json_decref(l);
 		return rc;

@@ -23,30 +23,11 @@
  * rather than in one long loop pass. */
 #define VCONF_TICK_BATCH 500
 
-/* ---- events ---- */
-
-static void vconf_tell_members(struct app *app, int64_t conf, json_t *ev)
-{
-	json_t *ids = NULL;
-	char *text = ev != NULL ? json_dumps(ev, JSON_COMPACT) : NULL;
-	json_decref(ev);
-	if (app->publish != NULL && text != NULL &&
-	    vstore_member_ids(app->db, conf, &ids) == PARTA_OK) {
-		size_t i;
-		json_t *row;
-		json_array_foreach(ids, i, row)
-			app->publish(app->publish_ctx,
-				     json_integer_value(json_object_get(row, "person_id")), text);
-	}
-	json_decref(ids);
-	free(text);
-}
-
 static void vconf_tell_state(struct app *app, int64_t conf, const char *state)
 {
-	vconf_tell_members(app, conf,
-			   json_pack("{s:s,s:I,s:s}", "type", "conf.state", "conference_id",
-				     (json_int_t)conf, "state", state));
+	call_tell(app, conf, 0,
+		  json_pack("{s:s,s:I,s:s}", "type", "conf.state", "conference_id", (json_int_t)conf,
+			    "state", state));
 }
 
 /* ---- joining ---- */
@@ -334,7 +315,7 @@ void vconf_room_done(struct app *app, const struct vconf_room *room, int rc, con
 		log_msg(LOG_ERROR, "vconf", "room_result_not_saved conference=%lld",
 			(long long)room->conference);
 	else if (rc == PARTA_OK)
-		vconf_tell_members(app, room->conference,
+		call_tell(app, room->conference, 0,
 				   json_pack("{s:s,s:I,s:b}", "type", "conf.room",
 					     "conference_id", (json_int_t)room->conference, "ready",
 					     1));

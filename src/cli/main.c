@@ -634,6 +634,8 @@ int main(int argc, char **argv)
 		main_close_sms(sms);
 		return 1;
 	}
+	if (media != NULL) /* the call page's pages may talk to it (Content-Security-Policy) */
+		media_public_origin(media, cfg.srv.connect_origin, sizeof cfg.srv.connect_origin);
 	struct db *db = NULL;
 	struct app app;
 	if (main_open(&cfg, &db, &app) != 0) {

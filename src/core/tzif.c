@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "timetable.h"
 
 static uint32_t tzif_be32(const unsigned char *p)
 {
@@ -170,4 +171,14 @@ void tzif_local_parts(const struct tzif *tz, int64_t utc, char date[11], char hh
 		 (unsigned)d % 100u);
 	snprintf(hhmm, 6, "%02u:%02u", (unsigned)(secs / 3600) % 100u,
 		 (unsigned)(secs / 60 % 60) % 100u);
+}
+
+bool tzif_wall_to_utc(const struct tzif *tz, const char *date, const char *hhmm, int64_t *out)
+{
+	int minutes = hhmm != NULL ? timetable_minutes(hhmm) : -1;
+	if (date == NULL || !timetable_date_valid(date) || minutes < 0)
+		return false;
+	int64_t days = tzif_days_from_civil(atoi(date), atoi(date + 5), atoi(date + 8));
+	*out = tzif_local_to_utc(tz, days * 86400 + (int64_t)minutes * 60);
+	return true;
 }

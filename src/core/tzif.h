@@ -8,6 +8,7 @@
 #ifndef PARTA_CORE_TZIF_H
 #define PARTA_CORE_TZIF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,10 @@ int32_t tzif_offset_at(const struct tzif *tz, int64_t utc);
  * local time skipped by a transition maps as if the earlier offset still held; a repeated one
  * maps to its first occurrence. */
 int64_t tzif_local_to_utc(const struct tzif *tz, int64_t local);
+
+/* The UTC time of a local date "YYYY-MM-DD" and time "HH:MM" (as tzif_local_to_utc); false
+ * when either is malformed (core/timetable.h). */
+bool tzif_wall_to_utc(const struct tzif *tz, const char *date, const char *hhmm, int64_t *out);
 
 /* The local date "YYYY-MM-DD" and time "HH:MM" of a UTC time. */
 void tzif_local_parts(const struct tzif *tz, int64_t utc, char date[11], char hhmm[6]);

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "../api/api.h"
-#include "../app/media.h"
 #include "../core/err.h"
 #include "../util/log.h"
 #include "outq.h"
@@ -79,24 +78,16 @@ struct srv {
 	struct lws_protocol_vhost_options headers[5];
 };
 
-/* The headers libwebsockets' "security best practices" option adds, but with the media
- * server's origin allowed in connect-src: the call page talks to Janus's HTTP API
- * (app/media.h), which lives on another port or host. */
+/* The headers libwebsockets' "security best practices" option adds, but with
+ * cfg.connect_origin allowed in connect-src: the call page talks to Janus's HTTP API, which
+ * lives on another port or host. */
 static void srv_security_headers(struct srv *srv)
 {
-	char origin[300] = "";
-	const char *url = srv->app->media != NULL ? media_public_url(srv->app->media) : NULL;
-	const char *host = url != NULL ? strstr(url, "://") : NULL;
-	if (host != NULL) {
-		size_t len = (size_t)(host + 3 - url) + strcspn(host + 3, "/?#");
-		if (len < sizeof origin)
-			snprintf(origin, sizeof origin, " %.*s", (int)len, url);
-	}
 	snprintf(srv->csp, sizeof srv->csp,
 		 "default-src 'none'; img-src 'self' data: ; script-src 'self'; font-src 'self'; "
-		 "style-src 'self'; connect-src 'self' ws: wss:%s; frame-ancestors 'none'; "
+		 "style-src 'self'; connect-src 'self' ws: wss:%s%s; frame-ancestors 'none'; "
 		 "base-uri 'none';form-action 'self';",
-		 origin);
+		 srv->cfg.connect_origin[0] ? " " : "", srv->cfg.connect_origin);
 	static const char *const names[] = {"content-security-policy:", "x-content-type-options:",
 					    "x-xss-protection:", "x-frame-options:",
 					    "referrer-policy:"};

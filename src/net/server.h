@@ -26,6 +26,9 @@ struct srv_config {
 	int ws_ping_secs;       /* idle seconds before a ping; the peer has as long to answer */
 	size_t workers;         /* worker threads */
 	bool cookie_secure;     /* mark cookies Secure (behind a TLS-terminating proxy) */
+	/* An origin pages may also connect to besides this server ("scheme://host[:port]",
+	 * "" for none): the media server's HTTP API, which the call page talks to. */
+	char connect_origin[300];
 };
 
 struct srv;

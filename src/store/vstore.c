@@ -187,14 +187,6 @@ int vstore_members(struct db *db, int64_t conf, json_t **out)
 	return rc;
 }
 
-int vstore_member_ids(struct db *db, int64_t conf, json_t **out)
-{
-	const int64_t args[] = {conf};
-	return db_rows_json(db,
-			    "SELECT person_id FROM conference_members WHERE conference_id = ?1",
-			    args, 1, out);
-}
-
 #define VSTORE_API_COLUMNS                                                                      \
 	"SELECT v.id, v.kind, v.name, v.chat_id, (SELECT name FROM chats WHERE id = v.chat_id) "  \
 	"AS chat_name, (SELECT kind FROM chats WHERE id = v.chat_id) AS chat_kind, "              \

@@ -38,8 +38,6 @@ int vstore_members_clear(struct db *db, int64_t conf);
 int vstore_member(struct db *db, int64_t conf, int64_t person, bool *moderator);
 /* [{"person_id","name","role","moderator"}] sorted by surname. */
 int vstore_members(struct db *db, int64_t conf, json_t **out);
-/* The person ids of the members (for events). */
-int vstore_member_ids(struct db *db, int64_t conf, json_t **out);
 
 /* A conference as the API shows it: {"id","kind","name","chat_id","chat_name","lesson_id",
  * "starts_at","ends_at","state","room_ready","media_error","created_by","members"
