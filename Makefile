@@ -10,7 +10,7 @@ PKGS := libwebsockets jansson sqlite3 libsodium inih libzip libcurl
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 BASE_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) -g -MMD -MP
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lev -lpthread
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 SRC := $(sort $(wildcard src/*/*.c))
@@ -77,7 +77,7 @@ demo: deps
 		build/parta demo
 
 bench: deps
-	@$(MAKE) --no-print-directory build/parta build/bench-sync build/bench-msgload build/bench-journal
+	@$(MAKE) --no-print-directory build/parta build/bench-sync build/bench-msgload build/bench-journal build/bench-wsstorm
 	@bench/run.sh
 
 # The differential chat-sync test at its full size (10,000 random histories per profile).

@@ -15,6 +15,7 @@
  * monotonic time it was sent; every member (the sender too)
  * receives it, and the time to that delivery is recorded. Loopback only; everything stops by
  * itself. */
+#include <ev.h>
 #include <jansson.h>
 #include <libwebsockets.h>
 #include <stdio.h>
@@ -107,6 +108,10 @@ static int setup(const char *path, int users)
 
 /* ---- run ---- */
 
+/* No lws validity (ping) timers: they sit in one sorted list that every connection's reset
+ * walks, quadratic in connections. */
+static const lws_retry_bo_t no_ping = {.secs_since_valid_ping = 0, .secs_since_valid_hangup = 0};
+
 struct user {
 	char token[64];
 	char auth[80];
@@ -126,6 +131,7 @@ struct load {
 	bool measuring;
 	/* The pacer: every millisecond, the messages now due go to the next senders. */
 	struct lws_context *ctx;
+	struct ev_loop *loop;
 	lws_sorted_usec_list_t tick;
 	double rate;
 	int64_t start, end;
@@ -230,11 +236,28 @@ static long rss_kib(long pid)
 	return kib;
 }
 
+/* The process's CPU time (user + system) in seconds, from /proc. */
+static double cpu_s(long pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "r");
+	unsigned long ut = 0, st = 0;
+	/* Fields 14 and 15; the command (field 2) has no spaces for our binaries. */
+	int n = f ? fscanf(f, "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
+			   &st)
+		  : 0;
+	if (f)
+		fclose(f);
+	return n == 2 ? (double)(ut + st) / (double)sysconf(_SC_CLK_TCK) : -1.0;
+}
+
 static void service_for(struct lws_context *ctx, int64_t ns)
 {
 	int64_t until = now_ns() + ns;
+	(void)ctx;
 	while (now_ns() < until)
-		lws_service(ctx, 0);
+		ev_run(L.loop, EVRUN_ONCE);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -274,9 +297,16 @@ static int run(int port, const char *tokens, double rate, double seconds, long s
 	struct lws_context_creation_info info;
 	memset(&info, 0, sizeof info);
 	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.retry_and_idle_policy = &no_ping;
 	info.protocols = protocols;
 	info.fd_limit_per_thread = (unsigned int)L.n + 64;
-	struct lws_context *ctx = lws_create_context(&info);
+	/* libev (epoll) rather than lws's poll(), which walks every connection on every pass. */
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	void *loops[1] = {loop};
+	info.options |= LWS_SERVER_OPTION_LIBEV;
+	info.foreign_loops = loops;
+	L.loop = loop;
+	struct lws_context *ctx = loop ? lws_create_context(&info) : NULL;
 	if (ctx == NULL)
 		return 1;
 	L.ctx = ctx;
@@ -293,7 +323,8 @@ static int run(int port, const char *tokens, double rate, double seconds, long s
 		ci.host = "127.0.0.1";
 		ci.protocol = NULL;
 		ci.local_protocol_name = "parta-load";
-		ci.opaque_user_data = &L.users[i];
+		ci.retry_and_idle_policy = &no_ping;
+	ci.opaque_user_data = &L.users[i];
 		ci.pwsi = &L.users[i].wsi;
 		lws_client_connect_via_info(&ci);
 		if (i % 200 == 199)
@@ -301,7 +332,7 @@ static int run(int port, const char *tokens, double rate, double seconds, long s
 	}
 	int64_t deadline = now_ns() + 60LL * 1000000000;
 	while (L.open + L.failed < L.n && now_ns() < deadline)
-		lws_service(ctx, 0);
+		ev_run(L.loop, EVRUN_ONCE);
 	service_for(ctx, 500 * 1000000LL); /* hellos read, the server settles */
 	long after = rss_kib(server_pid);
 	if (L.open < L.n) {
@@ -310,6 +341,7 @@ static int run(int port, const char *tokens, double rate, double seconds, long s
 		return 1;
 	}
 	/* The offered load: rate messages a second, senders taken in turn (pace()). */
+	double server_cpu = cpu_s(server_pid), own_cpu = cpu_s(getpid());
 	L.start = now_ns();
 	L.end = L.start + (int64_t)(seconds * 1e9);
 	L.measuring = true;
@@ -326,8 +358,13 @@ static int run(int port, const char *tokens, double rate, double seconds, long s
 	printf("ws.idle.kib_per_conn %.1f KiB\n", (double)(after - before) / L.n);
 	fprintf(stderr, "bench-msgload: %d users, %lu messages offered at %.0f/s, %lu deliveries\n",
 		L.n, offered, rate, L.deliveries);
+	if (L.deliveries > 0)
+		fprintf(stderr, "bench-msgload: CPU per delivery: server %.2f us, generator %.2f us\n",
+			(cpu_s(server_pid) - server_cpu) * 1e6 / (double)L.deliveries,
+			(cpu_s(getpid()) - own_cpu) * 1e6 / (double)L.deliveries);
 	lws_sul_cancel(&L.tick);
 	lws_context_destroy(ctx);
+	ev_loop_destroy(L.loop);
 	free(L.users);
 	free(L.lat_us);
 	return 0;

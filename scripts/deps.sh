@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 DEB_PACKAGES=(
   build-essential pkg-config
-  libwebsockets-dev libjansson-dev libsqlite3-dev libsodium-dev libinih-dev libzip-dev
+  libwebsockets-dev libwebsockets-evlib-ev libev-dev libjansson-dev libsqlite3-dev libsodium-dev libinih-dev libzip-dev
   libcurl4-openssl-dev libcmocka-dev sqlite3 nodejs npm chromium wrk curl tzdata
   janus
 )

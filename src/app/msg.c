@@ -1,11 +1,13 @@
 #include "msg.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/chatplan.h"
 #include "../core/err.h"
+#include "../core/hmap.h"
 #include "../core/msgrule.h"
 #include "../core/utf8.h"
 #include "../core/vec.h"
@@ -35,36 +37,55 @@ int msg__seat(struct app *app, int64_t profile, int64_t chat, bool writing,
 	return rc;
 }
 
+/* An event's text to the messenger connections of `profiles` but `except`. */
+static void msg_tell_to(struct app *app, const int64_t *profiles, size_t n, int64_t except,
+			const char *text)
+{
+	for (size_t i = 0; i < n; i++)
+		if (profiles[i] != except)
+			app->publish_profile(app->publish_ctx, profiles[i], text);
+}
+
 void msg__tell(struct app *app, int64_t chat, int64_t except, json_t *ev)
 {
-	json_t *recipients;
+	int64_t *recipients;
+	size_t n;
 	char *text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
 	if (app->publish_profile != NULL && text != NULL &&
-	    mstore_recipients(app->db, chat, &recipients) == PARTA_OK) {
-		size_t i;
-		json_t *r;
-		json_array_foreach(recipients, i, r)
-		{
-			int64_t p = json_integer_value(json_object_get(r, "profile_id"));
-			if (p != except)
-				app->publish_profile(app->publish_ctx, p, text);
-		}
-		json_decref(recipients);
+	    mstore_recipients(app->db, chat, &recipients, &n) == PARTA_OK) {
+		msg_tell_to(app, recipients, n, except, text);
+		free(recipients);
 	}
 	free(text);
 	json_decref(ev);
 }
 
-/* A change of a message, to every member's messenger connections (after the commit); a
- * confirmation names who confirmed. */
-static void msg_publish(struct app *app, int64_t chat, const char *type,
-			const struct msg_result *r)
+/* A change of a message as its event's text (NULL when out of memory); a confirmation names
+ * who confirmed. Freed by the caller. */
+static char *msg_event_text(int64_t chat, const char *type, const struct msg_result *r)
 {
 	json_t *ev = json_pack("{s:s,s:I,s:I,s:O}", "type", type, "chat_id", (json_int_t)chat,
 			       "seq", (json_int_t)r->seq, "message", r->message);
 	if (ev != NULL && r->by != 0)
 		json_object_set_new(ev, "profile_id", json_integer(r->by));
-	msg__tell(app, chat, 0, ev);
+	char *text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
+	json_decref(ev);
+	return text;
+}
+
+/* A change of a message, to every member's messenger connections (after the commit). */
+static void msg_publish(struct app *app, int64_t chat, const char *type,
+			const struct msg_result *r)
+{
+	int64_t *recipients;
+	size_t n;
+	char *text = msg_event_text(chat, type, r);
+	if (app->publish_profile != NULL && text != NULL &&
+	    mstore_recipients(app->db, chat, &recipients, &n) == PARTA_OK) {
+		msg_tell_to(app, recipients, n, 0, text);
+		free(recipients);
+	}
+	free(text);
 }
 
 int msg__run(struct app *app, msg__tx fn, void *arg, const char *type, struct msg_result *out)
@@ -179,6 +200,15 @@ static int msg_send_tx(struct app *app, void *arg, int64_t *chat, struct msg_res
 	return msg_store_new(app, a, seat.person, 0, out);
 }
 
+/* One send in its own transaction (a forwarded copy), indexed for search at once. */
+static int msg_send_indexed_tx(struct app *app, void *arg, int64_t *chat, struct msg_result *out)
+{
+	int rc = msg_send_tx(app, arg, chat, out);
+	if (rc == PARTA_OK && out->seq != 0)
+		rc = mstore_index_from(app->db, json_integer_value(json_object_get(out->message, "id")));
+	return rc;
+}
+
 struct msg_system_arg {
 	int64_t chat, person, conference;
 	const char *text;
@@ -194,6 +224,8 @@ static int msg_system_tx(struct app *app, void *arg, int64_t *chat, struct msg_r
 	int rc = mstore_sender_profile(app->db, a->person, app_now(app), &m.profile);
 	if (rc == PARTA_OK)
 		rc = msg_store_new(app, &m, a->person, a->conference, out);
+	if (rc == PARTA_OK)
+		rc = mstore_index_from(app->db, json_integer_value(json_object_get(out->message, "id")));
 	/* Announced already (a restart between the start and its message): nothing new. */
 	return rc == PARTA_ECONFLICT ? PARTA_OK : rc;
 }
@@ -417,7 +449,7 @@ int msg_forward(struct app *app, int64_t profile, int64_t message, const int64_t
 		struct msg_send_arg a = {profile, chats[i], 0, message, id,
 					 json_string_value(json_object_get(orig, "text")), false};
 		struct msg_result res;
-		rc = msg__run(app, msg_send_tx, &a, "message", &res);
+		rc = msg__run(app, msg_send_indexed_tx, &a, "message", &res);
 		if (rc == PARTA_OK && res.seq == 0)
 			res.seq = json_integer_value(json_object_get(res.message, "seq"));
 		json_array_append_new(*acks, rc == PARTA_OK
@@ -468,6 +500,42 @@ static int msg_exec(struct app *app, const char *sql)
 										 : PARTA_EIO;
 }
 
+/* The recipients of one chat of a batch, read inside its transaction. */
+struct msg_audience {
+	int64_t *profiles;
+	size_t n;
+};
+
+/* Reads, before the batch commits, who receives each chat the batch wrote to — once per chat
+ * however many of its sends the batch holds (audience[i] for the chat of queue[i]; chats
+ * without a new message get none). */
+static int msg_audiences(struct app *app, const struct msg_queued *queue, size_t n,
+			 struct msg_audience *audience, size_t *slot_of)
+{
+	struct hmap seen;
+	hmap_init(&seen);
+	int rc = PARTA_OK;
+	size_t nslots = 0;
+	for (size_t i = 0; i < n && rc == PARTA_OK; i++) {
+		slot_of[i] = SIZE_MAX;
+		if (queue[i].rc != PARTA_OK || queue[i].res.seq == 0)
+			continue;
+		int64_t slot;
+		if (hmap_get(&seen, hmap_int(queue[i].chat, 0), &slot)) {
+			slot_of[i] = (size_t)slot;
+			continue;
+		}
+		rc = mstore_recipients(app->db, queue[i].chat, &audience[nslots].profiles,
+				       &audience[nslots].n);
+		if (rc == PARTA_OK)
+			rc = hmap_put(&seen, hmap_int(queue[i].chat, 0), (int64_t)nslots);
+		if (rc == PARTA_OK)
+			slot_of[i] = nslots++;
+	}
+	hmap_free(&seen);
+	return rc;
+}
+
 void msg_queue_flush(struct app *app, void (*answer)(void *ctx, const struct msg_queued *q),
 		     void *ctx)
 {
@@ -478,7 +546,11 @@ void msg_queue_flush(struct app *app, void (*answer)(void *ctx, const struct msg
 	/* The answers may queue new sends: they wait for the next pass. */
 	app->send_queue = NULL;
 	app->nsend_queue = app->capsend_queue = 0;
-	int rc = db_begin(app->db);
+	struct msg_audience *audience = calloc(n, sizeof *audience);
+	size_t *slot_of = calloc(n, sizeof *slot_of);
+	int rc = audience && slot_of ? db_begin(app->db) : PARTA_ENOMEM;
+	bool begun = rc == PARTA_OK;
+	int64_t first = 0; /* the batch's first new message: the batch indexes from it */
 	for (size_t i = 0; i < n; i++) {
 		struct msg_queued *q = &queue[i];
 		struct msg_send_arg a = {q->profile,   q->chat, q->reply_to, 0,
@@ -493,24 +565,41 @@ void msg_queue_flush(struct app *app, void (*answer)(void *ctx, const struct msg
 			(void)msg_exec(app, "ROLLBACK TO send");
 		if (msg_exec(app, "RELEASE send") != PARTA_OK)
 			q->rc = PARTA_EIO;
+		if (q->rc == PARTA_OK && q->res.seq != 0 && first == 0)
+			first = json_integer_value(json_object_get(q->res.message, "id"));
 	}
-	if (rc == PARTA_OK && (rc = db_commit(app->db)) != PARTA_OK)
+	if (rc == PARTA_OK && first != 0)
+		rc = mstore_index_from(app->db, first);
+	if (rc == PARTA_OK)
+		rc = msg_audiences(app, queue, n, audience, slot_of);
+	if (rc == PARTA_OK)
+		rc = db_commit(app->db);
+	if (rc != PARTA_OK && begun)
 		db_rollback(app->db);
 	for (size_t i = 0; i < n; i++) {
 		struct msg_queued *q = &queue[i];
 		if (rc != PARTA_OK && q->rc == PARTA_OK) {
-			q->rc = PARTA_EIO; /* the commit failed: nothing of it happened */
+			q->rc = rc == PARTA_ENOMEM ? PARTA_ENOMEM : PARTA_EIO; /* nothing of it happened */
 			msg_result_free(&q->res);
 		}
-		if (q->rc == PARTA_OK && q->res.seq != 0)
-			msg_publish(app, q->chat, "message", &q->res);
-		else if (q->rc == PARTA_OK) /* a retried send: its own sequence number */
+		if (q->rc == PARTA_OK && q->res.seq != 0) {
+			char *text = msg_event_text(q->chat, "message", &q->res);
+			const struct msg_audience *to = &audience[slot_of[i]];
+			if (app->publish_profile != NULL && text != NULL)
+				msg_tell_to(app, to->profiles, to->n, 0, text);
+			free(text);
+		} else if (q->rc == PARTA_OK) { /* a retried send: its own sequence number */
 			q->res.seq = json_integer_value(json_object_get(q->res.message, "seq"));
+		}
 		if (answer != NULL)
 			answer(ctx, q);
 		msg_result_free(&q->res);
 		free(q->client_id);
 		free(q->text);
 	}
+	for (size_t i = 0; audience != NULL && i < n; i++)
+		free(audience[i].profiles);
+	free(audience);
+	free(slot_of);
 	free(queue);
 }

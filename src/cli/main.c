@@ -2,6 +2,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -509,10 +510,25 @@ static int main_demo_setup(struct app *app, const struct main_args *args)
 	return 0;
 }
 
+/* Every messenger connection holds a descriptor: the soft limit (often 1024) goes up to the
+ * hard one, which the administrator sets. */
+static void main_raise_fd_limit(void)
+{
+	struct rlimit lim;
+	if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max)
+		return;
+	rlim_t was = lim.rlim_cur;
+	lim.rlim_cur = lim.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &lim) == 0)
+		log_msg(LOG_INFO, "server", "fd_limit from=%llu to=%llu", (unsigned long long)was,
+			(unsigned long long)lim.rlim_cur);
+}
+
 static int main_serve(const struct config *cfg, struct app *app, bool demo)
 {
 	char err[512];
 	struct srv *srv = NULL;
+	main_raise_fd_limit();
 	if (srv_create(&cfg->srv, app, &srv, err, sizeof err) != PARTA_OK) {
 		fprintf(stderr, "parta: %s\n", err);
 		return 1;

@@ -103,9 +103,11 @@ char *metrics_render(const struct metrics *m)
 		"# HELP parta_ws_closed_too_large_total WebSockets closed for an oversized "
 		"message.\n"
 		"# TYPE parta_ws_closed_too_large_total counter\n"
-		"parta_ws_closed_too_large_total %llu\n",
+		"parta_ws_closed_too_large_total %llu\n"
+		"# HELP parta_ws_closed_silent_total WebSockets dropped for not answering a ping.\n"
+		"# TYPE parta_ws_closed_silent_total counter\nparta_ws_closed_silent_total %llu\n",
 		(long long)m->ws_open, (unsigned long long)m->ws_closed_slow,
-		(unsigned long long)m->ws_closed_large);
+		(unsigned long long)m->ws_closed_large, (unsigned long long)m->ws_closed_silent);
 	if (fclose(f) != 0) {
 		free(text);
 		return NULL;

@@ -29,6 +29,7 @@ struct metrics {
 	int64_t ws_open;
 	uint64_t ws_closed_slow;  /* closed for falling behind */
 	uint64_t ws_closed_large; /* closed for an oversized message */
+	uint64_t ws_closed_silent; /* dropped for not answering a ping */
 };
 
 void metrics_init(struct metrics *m);

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ev.h>
 #include <libwebsockets.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -18,6 +19,8 @@
 #include "outq.h"
 
 #define SRV_WRITE_CHUNK (32 * 1024)
+/* Events up to this size may be written at once (ws_send); larger ones are queued. */
+#define SRV_DIRECT_MAX 4096
 
 struct ws_conn {
 	struct srv *srv;
@@ -34,6 +37,9 @@ struct ws_conn {
 	size_t rx_len;
 	bool rx_overflow;
 	bool closing;           /* a close is scheduled: send the reason at the next writable */
+	double heard_at;        /* when the peer last sent anything (a pong too) */
+	bool ping_sent;         /* a ping went out since then */
+	bool ping_wanted;       /* … and is to go at the next writable */
 	enum lws_close_status close_code;
 	char close_reason[64];
 };
@@ -53,6 +59,9 @@ struct srv_conn {
 struct srv {
 	struct srv_config cfg;
 	struct app *app;
+	/* lws runs in our libev loop (epoll): its own poll() loop walks every descriptor on
+	 * every pass, which thousands of idle messenger connections make the main cost. */
+	struct ev_loop *loop;
 	struct lws_context *ctx;
 	struct lws_vhost *vhost;
 	struct work *work;
@@ -65,7 +74,10 @@ struct srv {
 	struct db *checkpoint_db;
 	bool checkpoint_running;
 	double checkpoint_at;
+	/* Keepalive is ours (srv_keepalive), not lws's: its per-connection validity timers sit in
+	 * one sorted list, and every connection's reset walked it — quadratic in connections. */
 	lws_retry_bo_t retry;
+	double keepalive_at;
 	/* The once-a-second tick of timed work (app/vconf.h: conferences start and end by
 	 * themselves): a timer wakes the loop, which then runs api_tick. */
 	lws_sorted_usec_list_t tick_timer;
@@ -492,6 +504,17 @@ int ws_send(struct ws_conn *c, const char *text, size_t len)
 {
 	if (c->closing)
 		return PARTA_EFULL;
+	/* Nothing waiting before it: straight onto the socket, which saves the loop a writable
+	 * event per message under fan-out; a short send is kept and finished by lws itself. */
+	if (outq_peek(&c->queue) == NULL && !lws_partial_buffered(c->wsi) && len <= SRV_DIRECT_MAX) {
+		unsigned char buf[LWS_PRE + SRV_DIRECT_MAX];
+		memcpy(buf + LWS_PRE, text, len);
+		if (lws_write(c->wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len) {
+			ws_close_with(c, LWS_CLOSE_STATUS_ABNORMAL_CLOSE, "write failed");
+			return PARTA_EIO;
+		}
+		return PARTA_OK;
+	}
 	int rc = outq_push(&c->queue, text, len);
 	if (rc == PARTA_EFULL) {
 		c->srv->metrics.ws_closed_slow++;
@@ -515,6 +538,7 @@ static int ws_on_established(struct srv *srv, struct lws *wsi, struct srv_conn *
 	c->wsi = wsi;
 	c->account_id = conn->ws_account;
 	c->profile_id = conn->ws_profile;
+	c->heard_at = srv_monotonic();
 	srv_chain(srv, c, true);
 	outq_init(&c->queue, srv->cfg.ws_queue_cap, LWS_PRE);
 	c->next = srv->ws_list;
@@ -547,11 +571,18 @@ static void ws_on_closed(struct srv *srv, struct srv_conn *conn)
 	srv->metrics.ws_open--;
 }
 
+static void ws_heard(struct ws_conn *c)
+{
+	c->heard_at = srv_monotonic();
+	c->ping_sent = false;
+}
+
 static int ws_on_receive(struct srv *srv, struct lws *wsi, struct ws_conn *c, const void *in,
 			 size_t len)
 {
 	if (c->closing)
 		return 0;
+	ws_heard(c);
 	if (lws_frame_is_binary(wsi)) {
 		ws_close_with(c, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "text frames only");
 		return 0;
@@ -585,13 +616,23 @@ static int ws_on_writeable(struct lws *wsi, struct ws_conn *c)
 				 strlen(c->close_reason));
 		return -1;
 	}
-	struct outq_msg *m = outq_peek(&c->queue);
-	if (m == NULL)
-		return 0;
-	unsigned char *payload = m->data + c->queue.headroom;
-	if (lws_write(wsi, payload, m->len, LWS_WRITE_TEXT) < (int)m->len)
-		return -1;
-	outq_pop(&c->queue);
+	if (c->ping_wanted) {
+		unsigned char ping[LWS_PRE];
+		c->ping_wanted = false;
+		if (lws_write(wsi, ping + LWS_PRE, 0, LWS_WRITE_PING) < 0)
+			return -1;
+	}
+	/* As many queued messages as the socket takes now: one writable event each would cost a
+	 * pass of the loop per message under fan-out. */
+	struct outq_msg *m;
+	while ((m = outq_peek(&c->queue)) != NULL) {
+		unsigned char *payload = m->data + c->queue.headroom;
+		if (lws_write(wsi, payload, m->len, LWS_WRITE_TEXT) < (int)m->len)
+			return -1;
+		outq_pop(&c->queue);
+		if (lws_partial_buffered(wsi))
+			break; /* the socket is full: lws keeps the rest of that one */
+	}
 	if (outq_peek(&c->queue) != NULL)
 		lws_callback_on_writable(wsi);
 	return 0;
@@ -687,6 +728,10 @@ static int srv_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
 		return ws_on_established(srv, wsi, conn);
 	case LWS_CALLBACK_RECEIVE:
 		return conn->ws ? ws_on_receive(srv, wsi, conn->ws, in, len) : -1;
+	case LWS_CALLBACK_RECEIVE_PONG:
+		if (conn->ws)
+			ws_heard(conn->ws);
+		return 0;
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return conn->ws ? ws_on_writeable(wsi, conn->ws) : 0;
 	case LWS_CALLBACK_CLOSED:
@@ -780,8 +825,8 @@ int srv_create(const struct srv_config *cfg, struct app *app, struct srv **out, 
 	app->publish_ctx = srv;
 	metrics_init(&srv->metrics);
 	db_set_commit_hook(app->db, metrics_commit, &srv->metrics);
-	srv->retry.secs_since_valid_ping = (uint16_t)cfg->ws_ping_secs;
-	srv->retry.secs_since_valid_hangup = (uint16_t)(cfg->ws_ping_secs * 2);
+	srv->retry.secs_since_valid_ping = 0; /* with hangup 0: no lws validity timers */
+	srv->retry.secs_since_valid_hangup = 0;
 
 	lws_set_log_level(LLL_ERR | LLL_WARN, srv_lws_log);
 	struct lws_context_creation_info info;
@@ -797,7 +842,11 @@ int srv_create(const struct srv_config *cfg, struct app *app, struct srv **out, 
 	if (strchr(cfg->host, ':') == NULL)
 		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 	info.timeout_secs = 30;
-	srv->ctx = lws_create_context(&info);
+	srv->loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
+	void *loops[1] = {srv->loop};
+	info.options |= LWS_SERVER_OPTION_LIBEV;
+	info.foreign_loops = loops;
+	srv->ctx = srv->loop ? lws_create_context(&info) : NULL;
 	if (srv->ctx == NULL) {
 		snprintf(err, errlen, "cannot start the HTTP server");
 		srv_destroy(srv);
@@ -848,6 +897,29 @@ static void srv_maybe_tick(struct srv *srv)
 	api_tick(srv);
 }
 
+/* Once a second: a connection idle for the ping interval gets a ping; one that stays silent
+ * as long again is dropped (a peer gone without a close). */
+static void srv_keepalive(struct srv *srv)
+{
+	double now = srv_monotonic(), ping = srv->cfg.ws_ping_secs;
+	if (now - srv->keepalive_at < 1.0)
+		return;
+	srv->keepalive_at = now;
+	for (struct ws_conn *c = srv->ws_list; c != NULL; c = c->next) {
+		double idle = now - c->heard_at;
+		if (c->closing)
+			continue;
+		if (idle >= 2 * ping) {
+			c->closing = true;
+			srv->metrics.ws_closed_silent++;
+			lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+		} else if (idle >= ping && !c->ping_sent) {
+			c->ping_sent = c->ping_wanted = true;
+			lws_callback_on_writable(c->wsi);
+		}
+	}
+}
+
 static void srv_checkpoint_run(void *arg)
 {
 	struct srv *srv = arg;
@@ -878,9 +950,9 @@ int srv_run(struct srv *srv)
 	api_tick_start(srv);
 	lws_sul_schedule(srv->ctx, 0, &srv->tick_timer, srv_tick_wake, LWS_US_PER_SEC);
 	while (!srv->stop) {
-		if (lws_service(srv->ctx, 0) < 0)
-			break;
+		ev_run(srv->loop, EVRUN_ONCE);
 		api_ws_flush(srv);
+		srv_keepalive(srv);
 		srv_maybe_tick(srv);
 		srv_maybe_checkpoint(srv);
 	}
@@ -916,6 +988,8 @@ void srv_destroy(struct srv *srv)
 	}
 	if (srv->ctx)
 		lws_context_destroy(srv->ctx);
+	if (srv->loop)
+		ev_loop_destroy(srv->loop);
 	if (srv->app && srv->app->db)
 		db_set_commit_hook(srv->app->db, NULL, NULL);
 	metrics_free(&srv->metrics);

@@ -1,8 +1,10 @@
 #include "mstore.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/err.h"
+#include "../core/vec.h"
 #include "cstore.h"
 
 int mstore_seat(struct db *db, int64_t chat, int64_t profile, struct mstore_seat *out)
@@ -232,17 +234,51 @@ int mstore_history(struct db *db, int64_t chat, int64_t before, int limit, json_
 	return rc;
 }
 
-int mstore_recipients(struct db *db, int64_t chat, json_t **out)
+int mstore_recipients(struct db *db, int64_t chat, int64_t **out, size_t *n)
 {
+	*out = NULL;
+	*n = 0;
 	/* CROSS JOIN fixes the order: from the chat's ~30 rows out, never from every account of
 	 * the organisation in (which the planner otherwise prefers). */
-	const int64_t args[] = {chat};
-	return db_rows_json(db, "SELECT DISTINCT a.profile_id FROM chat_members cm "
-				"CROSS JOIN chats c CROSS JOIN persons p CROSS JOIN accounts a "
-				"WHERE cm.chat_id = ? AND c.id = cm.chat_id AND p.id = cm.person_id "
-				"AND p.linked = 1 AND a.person_id = cm.person_id AND a.org_id = c.org_id "
-				"AND a.profile_id IS NOT NULL AND " CSTORE_MEMBER_SQL,
-			    args, 1, out);
+	sqlite3_stmt *st = db_stmt(db, "SELECT DISTINCT a.profile_id FROM chat_members cm "
+				       "CROSS JOIN chats c CROSS JOIN persons p CROSS JOIN accounts a "
+				       "WHERE cm.chat_id = ? AND c.id = cm.chat_id AND p.id = cm.person_id "
+				       "AND p.linked = 1 AND a.person_id = cm.person_id AND "
+				       "a.org_id = c.org_id AND a.profile_id IS NOT NULL AND " CSTORE_MEMBER_SQL);
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, chat);
+	size_t cap = 0;
+	int rc, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = vec_reserve((void **)out, &cap, *n + 1, sizeof **out)) != PARTA_OK) {
+			sqlite3_reset(st);
+			free(*out);
+			*out = NULL;
+			*n = 0;
+			return rc;
+		}
+		(*out)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return PARTA_EIO;
+	}
+	return PARTA_OK;
+}
+
+int mstore_index_from(struct db *db, int64_t first)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO messages_fts(rowid, text) SELECT id, "
+				       "replace(replace(text, 'ё', 'е'), 'Ё', 'Е') FROM messages "
+				       "WHERE id >= ?");
+	if (st == NULL)
+		return PARTA_EIO;
+	sqlite3_bind_int64(st, 1, first);
+	return db_step_done(st);
 }
 
 int mstore_react(struct db *db, int64_t message, int64_t profile, const char *emoji, bool on,

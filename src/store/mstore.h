@@ -98,7 +98,13 @@ int mstore_member_flags(struct db *db, int64_t chat, int64_t person, unsigned *f
 /* The chat's mutes of members: [{"person_id","until"}] (expired ones included). */
 int mstore_chat_mutes(struct db *db, int64_t chat, json_t **out);
 
-/* The profiles that receive a chat's events: its members whose person is linked. */
-int mstore_recipients(struct db *db, int64_t chat, json_t **out);
+/* The profiles that receive a chat's events: its members whose person is linked, into *out
+ * (malloc'd, the caller frees it; NULL when *n is 0). */
+int mstore_recipients(struct db *db, int64_t chat, int64_t **out, size_t *n);
+
+/* Indexes for search (messages_fts) every message from id `first` on: the messages the
+ * caller's transaction inserted (ids only grow, so none older is taken). One statement for a
+ * whole batch, because FTS5 writes its pending terms out at every statement's savepoint. */
+int mstore_index_from(struct db *db, int64_t first);
 
 #endif

@@ -91,7 +91,7 @@ test('a plain GET of the WebSocket address needs a session and is 400 upgrade_re
 });
 
 test('heartbeat: the server pings an idle socket and drops one that never answers', async () => {
-  // The ping timer is libwebsockets' own and runs on real time: use the shortest interval.
+  // The keepalive sweep runs once a second on real time: use the shortest interval.
   const fast = await startServer({ env: { PARTA_WEBSOCKET_PING_INTERVAL: '1' } });
   try {
     const s = await login(fast.url);
@@ -108,6 +108,8 @@ test('heartbeat: the server pings an idle socket and drops one that never answer
     await silent.closed; // hung up after the unanswered ping
     assert.ok(silent.pings >= 1);
     assert.equal(alive.socket.destroyed, false, 'the answering socket lives on');
+    const metrics = await (await fetch(fast.url + '/metrics')).text();
+    assert.match(metrics, /parta_ws_closed_silent_total 1/);
     alive.close();
     await alive.closed;
   } finally {

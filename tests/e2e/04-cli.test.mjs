@@ -39,12 +39,12 @@ test('migrations apply from empty, are recorded, and re-running changes nothing'
   const db = path.join(tempDir(), 'p.db');
   const first = runParta(['initdb', '--db', db]);
   assert.equal(first.status, 0, first.stderr);
-  assert.match(first.stdout, /schema version 19/);
+  assert.match(first.stdout, /schema version 20/);
   assert.match(first.stderr, /migrated version=1/);
   const second = runParta(['initdb', '--db', db]);
   assert.equal(second.status, 0);
   assert.doesNotMatch(second.stderr, /migrated/);
-  assert.equal(sqlite(db, 'SELECT max(version) FROM schema_migrations').stdout.trim(), '19');
+  assert.equal(sqlite(db, 'SELECT max(version) FROM schema_migrations').stdout.trim(), '20');
   assert.equal(sqlite(db, 'PRAGMA journal_mode').stdout.trim(), 'wal');
 });
 
@@ -54,7 +54,7 @@ test('a database from a newer version is refused with a clear message', () => {
   sqlite(db, 'INSERT INTO schema_migrations VALUES (999, 0)');
   const r = runParta(['serve', '--db', db, '--listen', '127.0.0.1:0']);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /schema version 999 is newer than this parta knows \(19\)/);
+  assert.match(r.stderr, /schema version 999 is newer than this parta knows \(20\)/);
   assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
 });
 
