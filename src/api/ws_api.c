@@ -183,30 +183,36 @@ static json_t *api_ws_replayed(int64_t chat, json_t *e)
 	return ev;
 }
 
-/* resume: {"chats":{"<chat id>": last seq seen}} → what was missed, in order, then
- * {"type":"resumed"}. */
+/* resume: {"chats":{"<chat id>": last seq seen, or null for a chat held without its
+ * events}} → the membership and mutes (msg_resume_state), then per stated chat the events
+ * after its seq, in order, then {"type":"resumed"}. */
 static void api_ws_resume(struct ws_conn *conn, json_t *msg)
 {
 	struct app *app = srv_app(ws_srv(conn));
+	json_t *chats = json_object_get(msg, "chats"), *state, *v;
 	const char *key;
-	json_t *v;
-	json_object_foreach(json_object_get(msg, "chats"), key, v)
+	size_t i;
+	if (msg_resume_state(app, ws_profile(conn), chats, &state) != PARTA_OK) {
+		api_ws_error(conn, "internal", "Внутренняя ошибка сервера");
+		return;
+	}
+	json_array_foreach(state, i, v)
+		api_ws_send_json(conn, json_incref(v));
+	json_decref(state);
+	json_object_foreach(chats, key, v)
 	{
 		int64_t chat = strtoll(key, NULL, 10), after = json_integer_value(v);
-		for (;;) {
-			json_t *events;
+		for (bool more = !json_is_null(v); more;) {
+			json_t *events, *e;
 			if (msg_events(app, ws_profile(conn), chat, after, 500, &events) != PARTA_OK)
-				break;
-			size_t i, n = json_array_size(events);
-			json_t *e;
+				break; /* not the caller's (told above), or a bad seq */
 			json_array_foreach(events, i, e)
 			{
 				after = json_integer_value(json_object_get(e, "seq"));
 				api_ws_send_json(conn, api_ws_replayed(chat, e));
 			}
+			more = json_array_size(events) == 500;
 			json_decref(events);
-			if (n < 500)
-				break;
 		}
 	}
 	api_ws_send_json(conn, json_pack("{s:s}", "type", "resumed"));

@@ -417,6 +417,75 @@ int msg_events(struct app *app, int64_t profile, int64_t chat, int64_t after, in
 	return mstore_events(app->db, chat, after, limit, out);
 }
 
+/* ---- resume: what the event logs do not hold ---- */
+
+static int msg_resume_member(json_t *out, int64_t chat, bool member, bool admin)
+{
+	json_t *ev = json_pack("{s:s,s:I,s:b,s:b}", "type", "chat.member", "chat_id",
+			       (json_int_t)chat, "member", member, "admin", admin);
+	return json_array_append_new(out, ev) == 0 ? PARTA_OK : PARTA_ENOMEM;
+}
+
+/* The mute of everyone (person 0), then the person's own, as they hold now. */
+static int msg_resume_mutes(struct app *app, int64_t chat, int64_t person, json_t *out)
+{
+	int64_t until[2] = {0, 0}, now = app_now(app);
+	int rc = mstore_mutes(app->db, chat, person, &until[0], &until[1]);
+	for (int k = 0; k < 2 && rc == PARTA_OK; k++) {
+		json_t *ev = json_pack("{s:s,s:I,s:I,s:I}", "type", "chat.muted", "chat_id",
+				       (json_int_t)chat, "person_id", (json_int_t)(k ? person : 0),
+				       "until", (json_int_t)msgrule_mute_left(until[k], now));
+		if (json_array_append_new(out, ev) != 0)
+			rc = PARTA_ENOMEM;
+	}
+	return rc;
+}
+
+int msg_resume_state(struct app *app, int64_t profile, json_t *stated, json_t **out)
+{
+	json_t *seats = NULL, *mutes = json_array(), *held = json_object(), *v, *seat_row;
+	const char *key;
+	char id[24];
+	size_t i;
+	*out = json_array();
+	int rc = *out && mutes && held ? mstore_seats(app->db, profile, &seats) : PARTA_ENOMEM;
+	json_object_foreach(stated, key, v)
+	{
+		int64_t chat = strtoll(key, NULL, 10);
+		struct mstore_seat seat;
+		if (rc != PARTA_OK)
+			break;
+		if (chat <= 0)
+			continue;
+		rc = msg__seat(app, profile, chat, false, &seat, NULL);
+		if (rc == PARTA_ENOTFOUND)
+			rc = msg_resume_member(*out, chat, false, false);
+		else if (rc == PARTA_OK)
+			rc = msg_resume_mutes(app, chat, seat.person, mutes);
+		snprintf(id, sizeof id, "%lld", (long long)chat);
+		if (rc == PARTA_OK && json_object_set_new(held, id, json_true()) != 0)
+			rc = PARTA_ENOMEM;
+	}
+	json_array_foreach(seats, i, seat_row)
+	{
+		int64_t chat = json_integer_value(json_object_get(seat_row, "chat_id"));
+		snprintf(id, sizeof id, "%lld", (long long)chat);
+		if (rc == PARTA_OK && json_object_get(held, id) == NULL)
+			rc = msg_resume_member(*out, chat, true,
+					       json_integer_value(json_object_get(seat_row, "admin")) != 0);
+	}
+	if (rc == PARTA_OK && json_array_extend(*out, mutes) != 0)
+		rc = PARTA_ENOMEM;
+	json_decref(seats);
+	json_decref(mutes);
+	json_decref(held);
+	if (rc != PARTA_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 int msg_forward(struct app *app, int64_t profile, int64_t message, const int64_t *chats,
 		size_t nchats, const char *client_id, json_t **acks, char *why, size_t whylen)
 {

@@ -122,5 +122,15 @@ int msg_history(struct app *app, int64_t profile, int64_t chat, int64_t before, 
  * "message"}]. */
 int msg_events(struct app *app, int64_t profile, int64_t chat, int64_t after, int limit,
 	       json_t **out);
+/* For `resume`, what its chats' event logs do not hold, as the live events told it (in this
+ * order): the membership the profile missed — {"type":"chat.member","chat_id","member":false,
+ * "admin":false} for each stated chat that is no longer its, then {…,"member":true,"admin"}
+ * for each open chat of its that was not stated —, then for each stated chat still its the
+ * two mutes that concern it as they hold now, whether or not they changed (a lifted mute
+ * leaves no trace): {"type":"chat.muted","chat_id","person_id","until"} for everyone
+ * (person_id 0) and for its person (until 0: none or over, -1: for good). `stated` is an
+ * object keyed by chat id (NULL or not an object: nothing stated); keys that name no chat
+ * id (not > 0) are left out. *out: a new array; PARTA_EIO, PARTA_ENOMEM. */
+int msg_resume_state(struct app *app, int64_t profile, json_t *stated, json_t **out);
 
 #endif

@@ -29,6 +29,17 @@ int mstore_seat(struct db *db, int64_t chat, int64_t profile, struct mstore_seat
 	return rc == SQLITE_ROW ? PARTA_OK : rc == SQLITE_DONE ? PARTA_ENOTFOUND : PARTA_EIO;
 }
 
+int mstore_seats(struct db *db, int64_t profile, json_t **out)
+{
+	const int64_t args[] = {profile};
+	return db_rows_json(db,
+			    "SELECT m.chat_id, " CSTORE_ADMIN_SQL " AS admin FROM chat_members m "
+			    "JOIN accounts a ON a.person_id = m.person_id JOIN chats c ON c.id = "
+			    "m.chat_id AND c.org_id = a.org_id WHERE a.profile_id = ?1 AND "
+			    "c.archived_at = 0 AND " CSTORE_MEMBER_SQL " ORDER BY m.chat_id",
+			    args, 1, out);
+}
+
 int mstore_by_client(struct db *db, int64_t profile, const char *client_id, int64_t *id,
 		     int64_t *chat)
 {

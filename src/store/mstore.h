@@ -20,6 +20,9 @@ struct mstore_seat {
 	bool archived;
 };
 int mstore_seat(struct db *db, int64_t chat, int64_t profile, struct mstore_seat *out);
+/* The open chats where the profile has a seat as a member (the chats its messenger lists):
+ * [{"chat_id","admin"}] by chat id. */
+int mstore_seats(struct db *db, int64_t profile, json_t **out);
 
 /* The message a profile already sent under this client id: *id, *chat (PARTA_ENOTFOUND). */
 int mstore_by_client(struct db *db, int64_t profile, const char *client_id, int64_t *id,

@@ -3,8 +3,9 @@
 // tests/e2e/12-messages.test.mjs. History from REST with «Показать ранее», messages that
 // appear live on the other side without a reload (send with Enter, Shift+Enter for a new
 // line, reply, edit, delete), a refused send explained with the server's message, a dropped
-// connection that resumes without losing or doubling a message, and a withdrawal order that
-// closes the chat for the removed student at once.
+// connection that resumes without losing or doubling a message, a withdrawal order that
+// closes the chat for the removed student at once, and a reconnect that brings what changed
+// while the connection was down: a lifted mute, a chat left and a chat joined.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -224,5 +225,61 @@ test('two users chat live; edit and delete reach the other side; a reconnect res
   t.ctx.assertNoProblems();
   s.ctx.assertNoProblems();
   await t.ctx.close();
+  await s.ctx.close();
+});
+
+// After the first test: the student was withdrawn from 5А.
+test('a reconnect tells what changed meanwhile: a mute lifted, a chat left, a chat joined', async () => {
+  await order('enrol', { person_id: ids.student, class_id: ids.class });
+  await order('class_create', { name: '5Б', year: 2026, parallel: 5 });
+  const classV = (await order('class_create', { name: '5В', year: 2026, parallel: 5 })).order.payload.class_id;
+  const o = `/api/v1/orgs/${org}`;
+  const chatB = (await call(srv.url, 'GET', `${o}/chats`, undefined, admin)).chats.find((c) => c.name === '5Б - Ученики').id;
+  const teacher = await connect(srv.url.replace('http:', 'ws:') + '/api/v1/ws',
+    { headers: { authorization: `Bearer ${ids.teacherSession.token}` } });
+  await teacher.next((m) => m.type === 'hello');
+  const mute = async (id, fields) => {
+    teacher.send({ type: 'mute', client_id: id, chat_id: ids.chat, person_id: ids.student, ...fields });
+    assert.equal((await teacher.next((m) => m.client_id === id)).type, 'ack');
+  };
+  const tap = socketTap();
+  const s = await messengerContext(ids.studentSession, PHONE, tap.route);
+  await chatButton(s.page, CHAT).click();
+  await message(s.page, 'До свидания').waitFor();
+  const notice = s.page.locator('#chat-notice');
+  await mute('m-1', { hours: 1 });
+  await notice.filter({ hasText: 'Администратор чата запретил вам писать' }).waitFor();
+
+  // Lifted while she is away: the note goes once she is back.
+  let outage = tap.cut();
+  await outage.reconnecting;
+  await mute('m-2', { lift: true });
+  outage.release();
+  await s.page.waitForFunction(() => document.getElementById('chat-notice').textContent === '');
+
+  // Added to 5Б by hand, 5Б is in her list at once; taken out while she is away, it leaves
+  // the list once she is back, though she never opened it.
+  await call(srv.url, 'POST', `${o}/chats/${chatB}/members`, { person_id: ids.student }, admin);
+  // (the open chat takes the phone's screen: the list is there, hidden)
+  const itemB = s.page.locator(`.chat-item[data-chat-id="${chatB}"]`);
+  await itemB.waitFor({ state: 'attached' });
+  outage = tap.cut();
+  await outage.reconnecting;
+  await call(srv.url, 'DELETE', `${o}/chats/${chatB}/members/${ids.student}`, undefined, admin);
+  outage.release();
+  await itemB.waitFor({ state: 'detached' });
+
+  // Moved to 5В while away: 5А, open, closes and leaves the list; 5В appears.
+  outage = tap.cut();
+  await outage.reconnecting;
+  await order('transfer', { person_id: ids.student, class_id: classV });
+  outage.release();
+  await s.page.getByRole('alert').filter({ hasText: 'Вы больше не участник этого чата' }).waitFor();
+  await s.page.locator('#chat').waitFor({ state: 'hidden' });
+  await chatButton(s.page, '5В - Ученики').waitFor();
+  assert.equal(await chatButton(s.page, CHAT).count(), 0);
+
+  teacher.close();
+  s.ctx.assertNoProblems();
   await s.ctx.close();
 });

@@ -223,15 +223,20 @@ test('edit own within a day, delete own or as chat admin; resume brings exactly 
   assert.equal((await s.next((m) => m.type === 'error' && m.client_id === 's-6')).code, 'forbidden');
   s.send({ type: 'delete', client_id: 's-7', message_id: first.id });
   assert.equal((await s.next((m) => m.type === 'error' && m.client_id === 's-7')).code, 'forbidden');
-  // …and comes back: resume from the last sequence number seen.
+  // …and comes back: resume from the last sequence number seen (his other chats held
+  // without their events). Nothing changed in his membership or mutes: each chat's mutes as
+  // they are, then the events missed.
+  const held = (await ok(call('GET', '/api/v1/messenger/chats', undefined, ids.teacherToken))).chats.map((c) => c.id);
   const t2 = await wsOf(ids.teacherToken);
-  t2.send({ type: 'resume', chats: { [ids.chat]: seen } });
-  const missed = [];
+  t2.send({ type: 'resume', chats: { ...Object.fromEntries(held.map((id) => [id, null])), [ids.chat]: seen } });
+  const told = [];
   for (;;) {
     const m = await t2.next((x) => x.type !== 'hello');
     if (m.type === 'resumed') break;
-    missed.push(m);
+    told.push(m);
   }
+  const missed = told.slice(2 * held.length);
+  assert.deepEqual(told.slice(0, 2 * held.length).map((m) => [m.type, m.until]), held.flatMap(() => [['chat.muted', 0], ['chat.muted', 0]]));
   assert.deepEqual(missed.map((m) => [m.type, m.seq]), [['message.edited', seen + 1], ['message', seen + 2], ['message.deleted', seen + 3]]);
   assert.equal(missed[0].message.text, 'Я забыла тетрадь дома');
   assert.equal(missed[2].message.id, oops.id);

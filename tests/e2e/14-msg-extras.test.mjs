@@ -16,14 +16,15 @@ const call = (method, path, body, token) => callAt(srv.url, method, path, body, 
 const wsOf = (token) => wsAt(srv.url, token);
 const ack = (ws, id) => ws.next((m) => (m.type === 'ack' || m.type === 'error') && m.client_id === id);
 
-// Everything a resume brings, up to «resumed».
+// The chats' logged events a resume brings, up to «resumed» (the membership and mutes told
+// before them: tests/e2e/18-resume.test.mjs).
 async function resumed(ws, chats) {
   ws.send({ type: 'resume', chats });
   const out = [];
   for (;;) {
     const m = await ws.next((x) => x.type !== 'hello');
     if (m.type === 'resumed') return out;
-    out.push(m);
+    if (m.seq !== undefined) out.push(m);
   }
 }
 

@@ -407,7 +407,8 @@ export function createChatView(env) {
     markRead();
   }
 
-  // {"type":"chat.muted","chat_id","person_id","until"}
+  // {"type":"chat.muted","chat_id","person_id","until"}, live or told by a resume (every
+  // held chat's mutes as they are): the open chat's seat is read again, its admin role too.
   function muted(msg) {
     refreshPanel('members', msg.chat_id);
     if (isOpen(msg.chat_id)) loadSeat(msg.chat_id);

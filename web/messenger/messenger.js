@@ -49,6 +49,9 @@ function chatItem(chat) {
 const live = {
   me: null,
   chats: new Map(), // chat id → its row in the chat list
+  listed: false, // the list was read at least once
+  listing: null, // the read under way; another one asked meanwhile follows it (relist)
+  relist: false,
   clockOffset: 0, // the server's clock minus ours, in seconds
   profileId: 0,
   store: createStore(),
@@ -113,7 +116,7 @@ function onEvent(msg) {
   }
   if (!msg.member) forgetChat(msg.chat_id);
   else {
-    loadChats();
+    reloadChats();
     if (live.view.openId() === msg.chat_id) live.view.refresh();
   }
 }
@@ -148,7 +151,31 @@ function startLive(me) {
     get socket() { return live.socket; },
   });
   byId('saved-open').addEventListener('click', openSaved);
-  live.socket = createSocket({ onHello, onEvent, resumeState: () => live.store.resumeState(), onLost });
+  live.socket = createSocket({ onHello, onEvent, resumeState, onLost });
+}
+
+// What the page holds, for `resume`: every listed chat, with the last sequence number seen in
+// those whose messages it holds (null: the list row only). The server answers with the
+// membership it missed (a chat gone, a chat new: chat.member) and each chat's mutes. Null
+// before the list was first read: that read is newer than the connection.
+function resumeState() {
+  if (!live.listed) return null;
+  return { ...Object.fromEntries([...live.chats.keys()].map((id) => [id, null])), ...live.store.resumeState() };
+}
+
+// One read of the list at a time: a resume may tell of several new chats at once.
+function reloadChats() {
+  if (live.listing) {
+    live.relist = true;
+    return;
+  }
+  live.listing = loadChats().finally(() => {
+    live.listing = null;
+    if (live.relist) {
+      live.relist = false;
+      reloadChats();
+    }
+  });
 }
 
 async function loadChats() {
@@ -164,6 +191,7 @@ async function loadChats() {
     return;
   }
   live.chats = new Map(chats.map((c) => [c.id, c]));
+  live.listed = true;
   const groups = groupByOrg(chats, organisations);
   box.replaceChildren(...groups.map((g) => h('section', { class: 'chat-group' },
     h('h3', { class: 'chat-group-title', text: g.name }),
@@ -183,7 +211,7 @@ function showApp(me) {
   byId('logout').hidden = false;
   renderUser(me.profile || {}, me.organisations || []);
   startLive(me);
-  loadChats();
+  reloadChats();
 }
 
 // ---- the messenger's own sign-in ----

@@ -4,7 +4,7 @@
 //
 // It reconnects after every close, waiting longer each time (exponential backoff with
 // jitter, so that a restarted server is not hit by every client at once). After each
-// `hello` it sends `resume` with the last sequence number seen per known chat, then every
+// `hello` it sends `resume` with what the page holds (resumeState), then every
 // command still waiting for its ack or error: the server answers a repeated `client_id`
 // with the stored result instead of applying it twice, so nothing is lost or doubled.
 
@@ -14,7 +14,8 @@ const MAX_DELAY = 30_000;
 // handlers:
 //   onHello(hello)   after each (re)connect (returning false would stop for good)
 //   onEvent(msg)     every other message from the server
-//   resumeState()    { "<chat id>": last seq seen } for the chats the page holds
+//   resumeState()    { "<chat id>": last seq seen, or null } for the chats the page holds,
+//                    or null when it holds nothing to resume yet
 //   onLost()         a connection closed before its hello (maybe signed out)
 export function createSocket({ onHello, onEvent, resumeState, onLost }) {
   let ws = null;
@@ -34,7 +35,7 @@ export function createSocket({ onHello, onEvent, resumeState, onLost }) {
     }
     ready = true;
     const chats = resumeState();
-    if (Object.keys(chats).length > 0) raw({ type: 'resume', chats });
+    if (chats) raw({ type: 'resume', chats });
     for (const command of waiting.values()) raw(command);
   }
 
