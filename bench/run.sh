@@ -18,6 +18,11 @@
 #   roster.import.oneroster.rows_per_s  parta import --format oneroster of a generated bulk
 #                                export (~300,000 rows, 22,000 students; target >= 100000)
 #   lesson.activate.p99_ms (< 100 ms), lesson.activate.burst1000.s (< 5 s)   see bench/vconf.mjs
+#   msg.crash.senders, msg.crash.acked_messages (BENCH_CRASH_MESSAGES, default 20,000, then
+#   SIGKILL), msg.crash.acks_per_s, msg.crash.unacked_messages, msg.crash.committed_unacked,
+#   msg.crash.restart_to_listening.ms, msg.crash.restart_to_resumed.ms, msg.crash.messages:
+#   the crash test's long form; fails when an acknowledged message is lost or doubled or a
+#   resuming client sees a gap or a duplicate   see bench/crash.mjs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${PARTA_BIN:-build/parta}
@@ -106,3 +111,7 @@ mpid=""
 # Conferences starting by themselves with their Janus rooms (bench/vconf.mjs: its own server
 # in test mode and its own Janus, both on loopback).
 PARTA_BIN="$BIN" node bench/vconf.mjs
+
+# The crash test at length (bench/crash.mjs: its own server in test mode, killed with SIGKILL in
+# the middle of a send storm and started again on the same database).
+PARTA_BIN="$BIN" node bench/crash.mjs

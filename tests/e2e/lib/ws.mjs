@@ -34,15 +34,22 @@ export class WsClient {
   constructor(socket, head) {
     this.socket = socket;
     this.buf = head && head.length ? Buffer.from(head) : Buffer.alloc(0);
-    this.messages = [];
+    this.messages = []; // received, taken by neither a stream handler nor a waiting next()
+    this.takers = []; // next() calls waiting, oldest first: {pred, resolve, reject, timer}
+    this.handler = null; // stream(): sees every message first
     this.waiters = [];
     this.closeCode = null;
     this.pings = 0;
     this.answerPings = true;
     this.closeReason = '';
     this.closed = new Promise((resolve) => { this._resolveClosed = resolve; });
-    socket.on('data', (d) => { this.buf = Buffer.concat([this.buf, d]); this._parse(); });
-    socket.on('close', () => this._resolveClosed({ code: this.closeCode, reason: this.closeReason }));
+    // Most chunks end on a frame boundary: only a partial frame is copied.
+    socket.on('data', (d) => { this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d; this._parse(); });
+    socket.on('close', () => {
+      this._resolveClosed({ code: this.closeCode, reason: this.closeReason });
+      this._refuseTakers();
+      this._wake();
+    });
     socket.on('error', () => {});
     this._parse();
   }
@@ -59,17 +66,44 @@ export class WsClient {
       const payload = this.buf.subarray(off, off + len);
       this.buf = this.buf.subarray(off + len);
       if (op === 0x1) {
-        this.messages.push(JSON.parse(payload.toString('utf8')));
-        this._wake();
+        this._deliver(JSON.parse(payload.toString('utf8')));
       } else if (op === 0x8) {
         this.closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
         this.closeReason = payload.subarray(2).toString('utf8');
+        this._refuseTakers();
         this._wake();
       } else if (op === 0x9) {
         this.pings++;
         if (this.answerPings) this._send(0xA, payload);
         this._wake();
       }
+    }
+  }
+
+  // A message is looked at once as it arrives, never rescanned: by the stream handler, then by
+  // the waiting next() calls in order, and only then queued.
+  _deliver(m) {
+    if (this.handler && this.handler(m)) return;
+    for (let i = 0; i < this.takers.length; i++) {
+      const t = this.takers[i];
+      let match;
+      try { match = t.pred(m); } catch (err) { this._drop(i--); t.reject(err); continue; }
+      if (match) { this._drop(i); t.resolve(m); return; }
+    }
+    this.messages.push(m);
+  }
+
+  _drop(i) {
+    clearTimeout(this.takers[i].timer);
+    this.takers.splice(i, 1);
+  }
+
+  _refuseTakers() {
+    const takers = this.takers;
+    this.takers = [];
+    for (const t of takers) {
+      clearTimeout(t.timer);
+      t.reject(new Error(`closed (${this.closeCode}) while waiting`));
     }
   }
 
@@ -105,20 +139,28 @@ export class WsClient {
     }
   }
 
-  // Resolves with the first queued message matching pred (removing it), waiting as needed.
+  // Resolves with the first queued message matching pred (removing it), else with the first
+  // such message to arrive; rejects once the connection closes or timeoutMs pass.
   async next(pred = () => true, timeoutMs = 10_000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const i = this.messages.findIndex(pred);
-      if (i >= 0) return this.messages.splice(i, 1)[0];
-      if (this.closeCode !== null || this.socket.destroyed) throw new Error(`closed (${this.closeCode}) while waiting`);
-      if (Date.now() > deadline) throw new Error('timed out waiting for a message');
-      await new Promise((resolve) => {
-        this.waiters.push(resolve);
-        const t = setTimeout(resolve, 200);
-        t.unref();
-      });
-    }
+    const i = this.messages.findIndex(pred);
+    if (i >= 0) return this.messages.splice(i, 1)[0];
+    if (this.closeCode !== null || this.socket.destroyed) throw new Error(`closed (${this.closeCode}) while waiting`);
+    return new Promise((resolve, reject) => {
+      const t = { pred, resolve, reject };
+      t.timer = setTimeout(() => {
+        this._drop(this.takers.indexOf(t));
+        reject(new Error('timed out waiting for a message'));
+      }, timeoutMs);
+      this.takers.push(t);
+    });
+  }
+
+  // Hands every message, those queued first, to fn as it arrives; fn returns true for the ones
+  // it takes (next() never sees them). For long streams, which a queue scanned by each next()
+  // would make quadratic. stream(null) stops it.
+  stream(fn) {
+    this.handler = fn;
+    if (fn) this.messages = this.messages.filter((m) => !fn(m));
   }
 
   pause() { this.socket.pause(); }
