@@ -19,8 +19,6 @@
 #include "outq.h"
 
 #define SRV_WRITE_CHUNK (32 * 1024)
-/* Events up to this size may be written at once (ws_send); larger ones are queued. */
-#define SRV_DIRECT_MAX 4096
 
 struct ws_conn {
 	struct srv *srv;
@@ -38,7 +36,8 @@ struct ws_conn {
 	bool rx_overflow;
 	bool closing;           /* a close is scheduled: send the reason at the next writable */
 	double heard_at;        /* when the peer last sent anything (a pong too) */
-	bool ping_sent;         /* a ping went out since then */
+	bool ping_sent;         /* a ping went out since then, at pinged_at */
+	double pinged_at;
 	bool ping_wanted;       /* … and is to go at the next writable */
 	enum lws_close_status close_code;
 	char close_reason[64];
@@ -504,17 +503,6 @@ int ws_send(struct ws_conn *c, const char *text, size_t len)
 {
 	if (c->closing)
 		return PARTA_EFULL;
-	/* Nothing waiting before it: straight onto the socket, which saves the loop a writable
-	 * event per message under fan-out; a short send is kept and finished by lws itself. */
-	if (outq_peek(&c->queue) == NULL && !lws_partial_buffered(c->wsi) && len <= SRV_DIRECT_MAX) {
-		unsigned char buf[LWS_PRE + SRV_DIRECT_MAX];
-		memcpy(buf + LWS_PRE, text, len);
-		if (lws_write(c->wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len) {
-			ws_close_with(c, LWS_CLOSE_STATUS_ABNORMAL_CLOSE, "write failed");
-			return PARTA_EIO;
-		}
-		return PARTA_OK;
-	}
 	int rc = outq_push(&c->queue, text, len);
 	if (rc == PARTA_EFULL) {
 		c->srv->metrics.ws_closed_slow++;
@@ -617,9 +605,10 @@ static int ws_on_writeable(struct lws *wsi, struct ws_conn *c)
 		return -1;
 	}
 	if (c->ping_wanted) {
-		unsigned char ping[LWS_PRE];
+		/* With a payload: lws passes an empty pong on without telling us. */
+		unsigned char ping[LWS_PRE + 4] = {[LWS_PRE] = 'p', 'i', 'n', 'g'};
 		c->ping_wanted = false;
-		if (lws_write(wsi, ping + LWS_PRE, 0, LWS_WRITE_PING) < 0)
+		if (lws_write(wsi, ping + LWS_PRE, 4, LWS_WRITE_PING) < 4)
 			return -1;
 	}
 	/* As many queued messages as the socket takes now: one writable event each would cost a
@@ -897,8 +886,8 @@ static void srv_maybe_tick(struct srv *srv)
 	api_tick(srv);
 }
 
-/* Once a second: a connection idle for the ping interval gets a ping; one that stays silent
- * as long again is dropped (a peer gone without a close). */
+/* Once a second: a connection idle for the ping interval gets a ping; one that answers
+ * nothing for as long again after it is dropped (a peer gone without a close). */
 static void srv_keepalive(struct srv *srv)
 {
 	double now = srv_monotonic(), ping = srv->cfg.ws_ping_secs;
@@ -906,15 +895,15 @@ static void srv_keepalive(struct srv *srv)
 		return;
 	srv->keepalive_at = now;
 	for (struct ws_conn *c = srv->ws_list; c != NULL; c = c->next) {
-		double idle = now - c->heard_at;
 		if (c->closing)
 			continue;
-		if (idle >= 2 * ping) {
+		if (c->ping_sent && now - c->pinged_at >= ping) {
 			c->closing = true;
 			srv->metrics.ws_closed_silent++;
 			lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-		} else if (idle >= ping && !c->ping_sent) {
+		} else if (!c->ping_sent && now - c->heard_at >= ping) {
 			c->ping_sent = c->ping_wanted = true;
+			c->pinged_at = now;
 			lws_callback_on_writable(c->wsi);
 		}
 	}
