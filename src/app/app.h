@@ -35,6 +35,8 @@ struct app {
 	void (*publish)(void *ctx, int64_t person, const char *json);
 	/* The same for the messenger connections of a profile. */
 	void (*publish_profile)(void *ctx, int64_t profile, const char *json);
+	/* One event for several profiles (a chat's members): stored once for all of them. */
+	void (*publish_profiles)(void *ctx, const int64_t *profiles, size_t n, const char *json);
 	void *publish_ctx;
 	/* The database file, for work on other threads that opens its own connection; NULL
 	 * when there is none to open (then such work is refused). */

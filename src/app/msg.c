@@ -37,13 +37,19 @@ int msg__seat(struct app *app, int64_t profile, int64_t chat, bool writing,
 	return rc;
 }
 
-/* An event's text to the messenger connections of `profiles` but `except`. */
-static void msg_tell_to(struct app *app, const int64_t *profiles, size_t n, int64_t except,
+/* An event's text to the messenger connections of `profiles` but `except` (moved to the end
+ * of the list for that). */
+static void msg_tell_to(struct app *app, int64_t *profiles, size_t n, int64_t except,
 			const char *text)
 {
 	for (size_t i = 0; i < n; i++)
-		if (profiles[i] != except)
-			app->publish_profile(app->publish_ctx, profiles[i], text);
+		if (profiles[i] == except) {
+			profiles[i] = profiles[--n];
+			profiles[n] = except;
+			break;
+		}
+	if (app->publish_profiles != NULL)
+		app->publish_profiles(app->publish_ctx, profiles, n, text);
 }
 
 void msg__tell(struct app *app, int64_t chat, int64_t except, json_t *ev)
@@ -51,7 +57,7 @@ void msg__tell(struct app *app, int64_t chat, int64_t except, json_t *ev)
 	int64_t *recipients;
 	size_t n;
 	char *text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
-	if (app->publish_profile != NULL && text != NULL &&
+	if (app->publish_profiles != NULL && text != NULL &&
 	    mstore_recipients(app->db, chat, &recipients, &n) == PARTA_OK) {
 		msg_tell_to(app, recipients, n, except, text);
 		free(recipients);
@@ -80,7 +86,7 @@ static void msg_publish(struct app *app, int64_t chat, const char *type,
 	int64_t *recipients;
 	size_t n;
 	char *text = msg_event_text(chat, type, r);
-	if (app->publish_profile != NULL && text != NULL &&
+	if (app->publish_profiles != NULL && text != NULL &&
 	    mstore_recipients(app->db, chat, &recipients, &n) == PARTA_OK) {
 		msg_tell_to(app, recipients, n, 0, text);
 		free(recipients);
@@ -653,8 +659,8 @@ void msg_queue_flush(struct app *app, void (*answer)(void *ctx, const struct msg
 		}
 		if (q->rc == PARTA_OK && q->res.seq != 0) {
 			char *text = msg_event_text(q->chat, "message", &q->res);
-			const struct msg_audience *to = &audience[slot_of[i]];
-			if (app->publish_profile != NULL && text != NULL)
+			struct msg_audience *to = &audience[slot_of[i]];
+			if (text != NULL)
 				msg_tell_to(app, to->profiles, to->n, 0, text);
 			free(text);
 		} else if (q->rc == PARTA_OK) { /* a retried send: its own sequence number */

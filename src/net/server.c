@@ -189,31 +189,44 @@ void ws_set_person(struct ws_conn *conn, int64_t person)
 	srv_chain(conn->srv, conn, true);
 }
 
-/* Sends to every open WebSocket whose person (by_profile: profile) is `id`. A send that closes
- * a slow consumer only schedules the close: the chain stays intact while we walk it. */
-static void srv_publish_to(struct srv *srv, bool by_profile, int64_t id, const char *json)
+/* Queues one shared event to every open WebSocket whose person (by_profile: profile) is
+ * `id`. A send that closes a slow consumer only schedules the close: the chain stays intact
+ * while we walk it. */
+static void srv_publish_to(struct srv *srv, bool by_profile, int64_t id, struct outq_buf *b)
 {
 	if (id == 0)
 		return;
-	size_t len = strlen(json);
 	struct ws_conn *c = by_profile ? srv->by_profile[srv_bucket(id)] : srv->by_person[srv_bucket(id)];
 	for (; c != NULL; c = by_profile ? c->profile_next : c->person_next) {
 		int64_t who = by_profile ? c->profile_id : c->person_id;
 		if (who == id && !c->closing)
-			(void)ws_send(c, json, len); /* a refused send closes that connection */
+			(void)ws_send_buf(c, b); /* a refused send closes that connection */
 	}
 }
 
-/* app->publish and app->publish_profile. */
+/* app->publish, app->publish_profile and app->publish_profiles: the event's text is stored
+ * once for all its readers. */
 static void srv_publish(void *ctx, int64_t person, const char *json)
 {
-	srv_publish_to(ctx, false, person, json);
+	struct outq_buf *b = outq_buf_new(json, strlen(json), LWS_PRE);
+	if (b != NULL)
+		srv_publish_to(ctx, false, person, b);
+	outq_buf_unref(b);
+}
+
+static void srv_publish_profiles(void *ctx, const int64_t *profiles, size_t n, const char *json)
+{
+	struct outq_buf *b = outq_buf_new(json, strlen(json), LWS_PRE);
+	for (size_t i = 0; b != NULL && i < n; i++)
+		srv_publish_to(ctx, true, profiles[i], b);
+	outq_buf_unref(b);
 }
 
 static void srv_publish_profile(void *ctx, int64_t profile, const char *json)
 {
-	srv_publish_to(ctx, true, profile, json);
+	srv_publish_profiles(ctx, &profile, 1, json);
 }
+
 struct srv *ws_srv(const struct ws_conn *conn) { return conn->srv; }
 
 /* ---- reading a request ---- */
@@ -499,11 +512,11 @@ static void ws_close_with(struct ws_conn *c, enum lws_close_status code, const c
 	lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, 5);
 }
 
-int ws_send(struct ws_conn *c, const char *text, size_t len)
+int ws_send_buf(struct ws_conn *c, struct outq_buf *b)
 {
 	if (c->closing)
 		return PARTA_EFULL;
-	int rc = outq_push(&c->queue, text, len);
+	int rc = outq_push_buf(&c->queue, b);
 	if (rc == PARTA_EFULL) {
 		c->srv->metrics.ws_closed_slow++;
 		log_msg(LOG_WARN, "ws", "slow_consumer account=%lld queued=%zu",
@@ -515,6 +528,18 @@ int ws_send(struct ws_conn *c, const char *text, size_t len)
 		return rc;
 	lws_callback_on_writable(c->wsi);
 	return PARTA_OK;
+}
+
+int ws_send(struct ws_conn *c, const char *text, size_t len)
+{
+	if (c->closing)
+		return PARTA_EFULL;
+	struct outq_buf *b = outq_buf_new(text, len, LWS_PRE);
+	if (b == NULL)
+		return PARTA_ENOMEM;
+	int rc = ws_send_buf(c, b);
+	outq_buf_unref(b);
+	return rc;
 }
 
 static int ws_on_established(struct srv *srv, struct lws *wsi, struct srv_conn *conn)
@@ -613,7 +638,7 @@ static int ws_on_writeable(struct lws *wsi, struct ws_conn *c)
 	}
 	/* As many queued messages as the socket takes now: one writable event each would cost a
 	 * pass of the loop per message under fan-out. */
-	struct outq_msg *m;
+	struct outq_buf *m;
 	while ((m = outq_peek(&c->queue)) != NULL) {
 		unsigned char *payload = m->data + c->queue.headroom;
 		if (lws_write(wsi, payload, m->len, LWS_WRITE_TEXT) < (int)m->len)
@@ -811,6 +836,7 @@ int srv_create(const struct srv_config *cfg, struct app *app, struct srv **out, 
 	srv->app = app;
 	app->publish = srv_publish;
 	app->publish_profile = srv_publish_profile;
+	app->publish_profiles = srv_publish_profiles;
 	app->publish_ctx = srv;
 	metrics_init(&srv->metrics);
 	db_set_commit_hook(app->db, metrics_commit, &srv->metrics);
@@ -973,6 +999,7 @@ void srv_destroy(struct srv *srv)
 	if (srv->app != NULL && srv->app->publish_ctx == srv) {
 		srv->app->publish = NULL;
 		srv->app->publish_profile = NULL;
+		srv->app->publish_profiles = NULL;
 		srv->app->publish_ctx = NULL;
 	}
 	if (srv->ctx)

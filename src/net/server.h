@@ -74,6 +74,10 @@ bool srv_req_alive(const struct http_req *req);
 /* Queues a text message to a WebSocket. When the connection's queue is over its cap the
  * connection is closed with 1008 "slow consumer" and PARTA_EFULL is returned. */
 int ws_send(struct ws_conn *conn, const char *text, size_t len);
+/* The same for a buffer shared with other connections (outq.h): the queue takes a reference
+ * of its own. */
+struct outq_buf;
+int ws_send_buf(struct ws_conn *conn, struct outq_buf *b);
 
 /* The account a WebSocket connection was admitted for. */
 int64_t ws_account(const struct ws_conn *conn);

@@ -1,11 +1,13 @@
-/* test_outq.c — the bounded outbound WebSocket queue: FIFO order, exact byte accounting,
- * headroom before each payload, and a hard cap that refuses rather than buffers. */
+/* test_outq.c — the bounded outbound WebSocket queue: FIFO order across ring growth, exact
+ * byte accounting, headroom before each payload, buffers shared between queues, and a hard cap
+ * that refuses rather than buffers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -32,7 +34,7 @@ static void test_fifo_and_accounting(void **state)
 		assert_int_equal(q.bytes, total);
 	}
 	for (size_t i = 0; i < NELEM(msgs); i++) {
-		struct outq_msg *m = outq_peek(&q);
+		struct outq_buf *m = outq_peek(&q);
 		assert_non_null(m);
 		assert_int_equal(m->len, strlen(msgs[i]));
 		/* The payload starts after the headroom. */
@@ -43,12 +45,10 @@ static void test_fifo_and_accounting(void **state)
 		assert_int_equal(q.bytes, total);
 	}
 	assert_null(outq_peek(&q));
-	assert_null(q.head);
-	assert_null(q.tail);
 	outq_pop(&q); /* popping an empty queue is harmless */
 	assert_int_equal(q.count, 0);
 
-	/* The queue is usable again after being emptied (tail was reset). */
+	/* The queue is usable again after being emptied. */
 	assert_int_equal(outq_push(&q, "again", 5), PARTA_OK);
 	assert_memory_equal(outq_peek(&q)->data + HEADROOM, "again", 5);
 	outq_clear(&q);
@@ -62,7 +62,7 @@ static void test_headroom_writable(void **state)
 	struct outq q;
 	outq_init(&q, 100, HEADROOM);
 	assert_int_equal(outq_push(&q, "abc", 3), PARTA_OK);
-	struct outq_msg *m = outq_peek(&q);
+	struct outq_buf *m = outq_peek(&q);
 	memset(m->data, 0xAA, HEADROOM);
 	assert_memory_equal(m->data + HEADROOM, "abc", 3);
 	m->data[HEADROOM + 2] = 'C';
@@ -147,13 +147,63 @@ static void test_clear(void **state)
 	outq_clear(&q);
 	assert_int_equal(q.count, 0);
 	assert_int_equal(q.bytes, 0);
-	assert_null(q.head);
-	assert_null(q.tail);
+	assert_null(q.ring);
 	assert_int_equal(q.cap_bytes, 1 << 20);
 	assert_int_equal(q.headroom, HEADROOM);
 	outq_clear(&q); /* clearing twice is harmless */
 	assert_int_equal(outq_push(&q, "x", 1), PARTA_OK);
 	outq_clear(&q);
+}
+
+/* Pushes and pops interleaved so that the ring wraps and grows while wrapped: the order holds. */
+static void test_ring_order(void **state)
+{
+	(void)state;
+	struct outq q;
+	outq_init(&q, 1 << 20, HEADROOM);
+	char text[16];
+	int next_in = 0, next_out = 0;
+	for (int round = 0; round < 40; round++) {
+		for (int k = 0; k < round % 7 + 2; k++) {
+			snprintf(text, sizeof text, "m%d", next_in++);
+			assert_int_equal(outq_push(&q, text, strlen(text)), PARTA_OK);
+		}
+		for (int k = 0; k < round % 5 + 1 && q.count > 0; k++) {
+			snprintf(text, sizeof text, "m%d", next_out++);
+			struct outq_buf *m = outq_peek(&q);
+			assert_int_equal(m->len, strlen(text));
+			assert_memory_equal(m->data + HEADROOM, text, m->len);
+			outq_pop(&q);
+		}
+	}
+	assert_int_equal(q.count, (size_t)(next_in - next_out));
+	outq_clear(&q);
+}
+
+/* One buffer in several queues: each holds a reference; it lives until the last pop, and a
+ * refused push takes no reference (ASan reports a use after free or a leak otherwise). */
+static void test_shared(void **state)
+{
+	(void)state;
+	struct outq a, b, small;
+	outq_init(&a, 100, HEADROOM);
+	outq_init(&b, 100, HEADROOM);
+	outq_init(&small, 2, HEADROOM);
+	struct outq_buf *buf = outq_buf_new("event", 5, HEADROOM);
+	assert_non_null(buf);
+	assert_int_equal(outq_push_buf(&a, buf), PARTA_OK);
+	assert_int_equal(outq_push_buf(&b, buf), PARTA_OK);
+	assert_int_equal(outq_push_buf(&small, buf), PARTA_EFULL);
+	assert_int_equal(buf->refs, 3);
+	assert_int_equal(a.bytes + b.bytes + small.bytes, 10);
+	outq_buf_unref(buf); /* the publisher's reference */
+	outq_pop(&a);
+	assert_int_equal(buf->refs, 1);
+	assert_memory_equal(outq_peek(&b)->data + HEADROOM, "event", 5);
+	outq_clear(&b);
+	outq_clear(&a);
+	outq_clear(&small);
+	outq_buf_unref(NULL);
 }
 
 int main(void)
@@ -164,6 +214,8 @@ int main(void)
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_room_after_pop),
 		cmocka_unit_test(test_clear),
+		cmocka_unit_test(test_ring_order),
+		cmocka_unit_test(test_shared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
