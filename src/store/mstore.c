@@ -32,11 +32,15 @@ int mstore_seat(struct db *db, int64_t chat, int64_t profile, struct mstore_seat
 int mstore_seats(struct db *db, int64_t profile, json_t **out)
 {
 	const int64_t args[] = {profile};
+	/* CROSS JOIN fixes the order: from the profile's accounts to their persons' few seats;
+	 * left to itself the planner walks every chat of the organisation (0.3 ms a call with
+	 * 700 chats, for every reconnecting client). */
 	return db_rows_json(db,
-			    "SELECT m.chat_id, " CSTORE_ADMIN_SQL " AS admin FROM chat_members m "
-			    "JOIN accounts a ON a.person_id = m.person_id JOIN chats c ON c.id = "
-			    "m.chat_id AND c.org_id = a.org_id WHERE a.profile_id = ?1 AND "
-			    "c.archived_at = 0 AND " CSTORE_MEMBER_SQL " ORDER BY m.chat_id",
+			    "SELECT m.chat_id, " CSTORE_ADMIN_SQL " AS admin FROM accounts a "
+			    "CROSS JOIN chat_members m CROSS JOIN chats c WHERE a.profile_id = ?1 "
+			    "AND m.person_id = a.person_id AND c.id = m.chat_id AND "
+			    "c.org_id = a.org_id AND c.archived_at = 0 AND " CSTORE_MEMBER_SQL
+			    " ORDER BY m.chat_id",
 			    args, 1, out);
 }
 
