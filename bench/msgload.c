@@ -3,18 +3,19 @@
  *   bench-msgload setup DB USERS          a region-less organisation with USERS linked
  *                                          profiles in chats of 30 members; prints
  *                                          "token chat_id" per user
- *   bench-msgload run PORT TOKENS RATE SECONDS SERVER_PID
- *                                          connects every user to 127.0.0.1:PORT, measures
- *                                          the server's memory per idle connection, then
- *                                          offers RATE messages/s for SECONDS and prints
- *   msg.fanout.deliveries_per_s, msg.send_to_deliver.p50_ms, msg.send_to_deliver.p99_ms,
- *   ws.idle.kib_per_conn
+ *   bench-msgload run PORT TOKENS RATE SECONDS SERVER_PID [SUFFIX]
+ *                                          connects every user to 127.0.0.1:PORT, offers RATE
+ *                                          messages/s for SECONDS and prints
+ *   msg.fanout.deliveries_per_s, msg.send_to_deliver.p50_ms, msg.send_to_deliver.p99_ms and
+ *   the CPU time one delivery cost the server and this generator
+ *   (msg.fanout.server_cpu_us_per_delivery, msg.fanout.generator_cpu_us_per_delivery), each
+ *   name followed by SUFFIX when given. The memory of idle connections and the reconnect
+ *   storm are bench/wsstorm.c's.
  *
  * Client ids carry the generator's pid, so that runs on one database never repeat one (a
  * repeated id is answered from the store and delivers nothing). A message's text carries the
- * monotonic time it was sent; every member (the sender too)
- * receives it, and the time to that delivery is recorded. Loopback only; everything stops by
- * itself. */
+ * monotonic time it was sent; every member (the sender too) receives it, and the time to that
+ * delivery is recorded. Loopback only; everything stops by itself. */
 #include <ev.h>
 #include <jansson.h>
 #include <libwebsockets.h>
@@ -222,20 +223,6 @@ static void pace(lws_sorted_usec_list_t *sul)
 	lws_sul_schedule(L.ctx, 0, &L.tick, pace, 1000);
 }
 
-static long rss_kib(long pid)
-{
-	char path[64], line[256];
-	snprintf(path, sizeof path, "/proc/%ld/status", pid);
-	FILE *f = fopen(path, "r");
-	long kib = -1;
-	while (f && fgets(line, sizeof line, f))
-		if (strncmp(line, "VmRSS:", 6) == 0)
-			kib = strtol(line + 6, NULL, 10);
-	if (f)
-		fclose(f);
-	return kib;
-}
-
 /* The process's CPU time (user + system) in seconds, from /proc. */
 static double cpu_s(long pid)
 {
@@ -266,7 +253,8 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int run(int port, const char *tokens, double rate, double seconds, long server_pid)
+static int run(int port, const char *tokens, double rate, double seconds, long server_pid,
+	       const char *sfx)
 {
 	FILE *f = fopen(tokens, "r");
 	if (f == NULL)
@@ -312,7 +300,6 @@ static int run(int port, const char *tokens, double rate, double seconds, long s
 	L.ctx = ctx;
 	L.rate = rate;
 	lws_sul_schedule(ctx, 0, &L.tick, pace, 1000);
-	long before = rss_kib(server_pid);
 	for (int i = 0; i < L.n; i++) {
 		struct lws_client_connect_info ci;
 		memset(&ci, 0, sizeof ci);
@@ -324,7 +311,7 @@ static int run(int port, const char *tokens, double rate, double seconds, long s
 		ci.protocol = NULL;
 		ci.local_protocol_name = "parta-load";
 		ci.retry_and_idle_policy = &no_ping;
-	ci.opaque_user_data = &L.users[i];
+		ci.opaque_user_data = &L.users[i];
 		ci.pwsi = &L.users[i].wsi;
 		lws_client_connect_via_info(&ci);
 		if (i % 200 == 199)
@@ -334,7 +321,6 @@ static int run(int port, const char *tokens, double rate, double seconds, long s
 	while (L.open + L.failed < L.n && now_ns() < deadline)
 		ev_run(L.loop, EVRUN_ONCE);
 	service_for(ctx, 500 * 1000000LL); /* hellos read, the server settles */
-	long after = rss_kib(server_pid);
 	if (L.open < L.n) {
 		fprintf(stderr, "bench-msgload: %d of %d connections opened\n", L.open, L.n);
 		lws_context_destroy(ctx);
@@ -350,18 +336,21 @@ static int run(int port, const char *tokens, double rate, double seconds, long s
 	double elapsed = (double)(now_ns() - L.start) / 1e9;
 	unsigned long offered = L.offered;
 	qsort(L.lat_us, L.nlat, sizeof *L.lat_us, cmp_u32);
-	printf("msg.fanout.deliveries_per_s %.0f deliveries/s\n", (double)L.deliveries / elapsed);
-	printf("msg.send_to_deliver.p50_ms %.2f ms\n",
+	printf("msg.fanout.deliveries_per_s%s %.0f deliveries/s\n", sfx,
+	       (double)L.deliveries / elapsed);
+	printf("msg.send_to_deliver.p50_ms%s %.2f ms\n", sfx,
 	       L.nlat ? L.lat_us[L.nlat / 2] / 1000.0 : -1.0);
-	printf("msg.send_to_deliver.p99_ms %.2f ms\n",
+	printf("msg.send_to_deliver.p99_ms%s %.2f ms\n", sfx,
 	       L.nlat ? L.lat_us[L.nlat * 99 / 100] / 1000.0 : -1.0);
-	printf("ws.idle.kib_per_conn %.1f KiB\n", (double)(after - before) / L.n);
+	if (L.deliveries > 0) {
+		double per = 1e6 / (double)L.deliveries;
+		printf("msg.fanout.server_cpu_us_per_delivery%s %.2f us\n", sfx,
+		       (cpu_s(server_pid) - server_cpu) * per);
+		printf("msg.fanout.generator_cpu_us_per_delivery%s %.2f us\n", sfx,
+		       (cpu_s(getpid()) - own_cpu) * per);
+	}
 	fprintf(stderr, "bench-msgload: %d users, %lu messages offered at %.0f/s, %lu deliveries\n",
 		L.n, offered, rate, L.deliveries);
-	if (L.deliveries > 0)
-		fprintf(stderr, "bench-msgload: CPU per delivery: server %.2f us, generator %.2f us\n",
-			(cpu_s(server_pid) - server_cpu) * 1e6 / (double)L.deliveries,
-			(cpu_s(getpid()) - own_cpu) * 1e6 / (double)L.deliveries);
 	lws_sul_cancel(&L.tick);
 	lws_context_destroy(ctx);
 	ev_loop_destroy(L.loop);
@@ -374,9 +363,10 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "setup") == 0)
 		return setup(argv[2], atoi(argv[3]));
-	if (argc == 7 && strcmp(argv[1], "run") == 0)
-		return run(atoi(argv[2]), argv[3], atof(argv[4]), atof(argv[5]), atol(argv[6]));
-	fputs("usage: bench-msgload setup DB USERS | run PORT TOKENS RATE SECONDS SERVER_PID\n",
+	if ((argc == 7 || argc == 8) && strcmp(argv[1], "run") == 0)
+		return run(atoi(argv[2]), argv[3], atof(argv[4]), atof(argv[5]), atol(argv[6]),
+			   argc == 8 ? argv[7] : "");
+	fputs("usage: bench-msgload setup DB USERS | run PORT TOKENS RATE SECONDS SERVER_PID [SUFFIX]\n",
 	      stderr);
 	return 2;
 }

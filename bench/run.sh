@@ -10,9 +10,14 @@
 #   sync.initialize.school.ms, sync.initialize.region100.s (target < 5 s),
 #   sync.initialize.noop.region100.s (< 1 s), sync.order.enrol.p99_us (< 2 ms),
 #   sync.initialize.region100.peak_rss_mib (< 1 GiB)   see bench/sync.c
-#   msg.fanout.deliveries_per_s, msg.send_to_deliver.p50_ms / p99_ms (at BENCH_MSG_RATE
-#   messages/s, default 1000, into chats of 30), ws.idle.kib_per_conn (BENCH_MSG_USERS
-#   connections, default 3000)   see bench/msgload.c
+#   msg.fanout.deliveries_per_s (target >= 100000), msg.send_to_deliver.p50_ms / p99_ms
+#   (target < 20 ms) at BENCH_MSG_RATE messages/s (default 5000) into chats of 30
+#   (BENCH_MSG_USERS users, default 3000), with the CPU time per delivery of the server and
+#   of the generator; the same lines suffixed .at_2000 at 2,000 messages/s   see bench/msgload.c
+#   ws.idle.kib_per_conn (target <= 32) at BENCH_WS_CLIENTS connections (default 20,000, or
+#   as many as the descriptor limit holds, said on stderr), ws.reconnect_storm.clients,
+#   ws.reconnect_storm.20k.s (the server killed and started again: until every client has
+#   resumed; target < 10 s), ws.reconnect_storm.peak_rss_mib   see bench/wsstorm.c
 #   journal.chats.page.p99_ms, journal.picker.page.p99_ms (< 50 ms; 4,000 students, ~5,000
 #   chats)   see bench/journal.c
 #   roster.import.oneroster.rows_per_s  parta import --format oneroster of a generated bulk
@@ -92,8 +97,8 @@ end=$(date +%s.%N)
 echo "roster.import.oneroster.rows_per_s $(awk -v n="$rows" -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", n / (b - a) }') rows/s"
 
 # The messenger under load (bench/msgload.c): users in chats of 30, each connected over the
-# messenger's WebSocket; the memory one idle connection costs the server, then a fixed offered
-# load of messages and the time from a send to each member's delivery.
+# messenger's WebSocket; a fixed offered load of messages and the time from a send to each
+# member's delivery, at the target load and below it.
 mdir="$dir/msg"
 mkdir -p "$mdir"
 "$BIN" initdb --db "$mdir/m.db" --log-level warn >/dev/null
@@ -102,11 +107,22 @@ mkdir -p "$mdir"
 mpid=$!
 murl=$(server_url "$mdir/server.log" "$mpid")
 [[ -n $murl ]] || { echo "bench: messenger server did not start" >&2; exit 1; }
-"${BENCH_MSGLOAD:-build/bench-msgload}" run "${murl##*:}" "$mdir/tokens" "${BENCH_MSG_RATE:-1000}" \
+"${BENCH_MSGLOAD:-build/bench-msgload}" run "${murl##*:}" "$mdir/tokens" "${BENCH_MSG_RATE:-5000}" \
 	"$DURATION" "$mpid"
+"${BENCH_MSGLOAD:-build/bench-msgload}" run "${murl##*:}" "$mdir/tokens" 2000 "$DURATION" "$mpid" \
+	.at_2000
 kill "$mpid" 2>/dev/null || true
 wait "$mpid" 2>/dev/null || true
 mpid=""
+
+# Idle connections and the reconnect storm (bench/wsstorm.c starts, kills and restarts its
+# own server on a database of BENCH_WS_CLIENTS users).
+wdir="$dir/ws"
+mkdir -p "$wdir"
+"$BIN" initdb --db "$wdir/w.db" --log-level warn >/dev/null
+"${BENCH_MSGLOAD:-build/bench-msgload}" setup "$wdir/w.db" "${BENCH_WS_CLIENTS:-20000}" >"$wdir/tokens"
+build/bench-wsstorm "$wdir/tokens" "${BENCH_WS_CLIENTS:-20000}" 2 -- "$BIN" serve --db "$wdir/w.db" \
+	--listen @LISTEN@ --log-level warn
 
 # Conferences starting by themselves with their Janus rooms (bench/vconf.mjs: its own server
 # in test mode and its own Janus, both on loopback).

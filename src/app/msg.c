@@ -52,16 +52,22 @@ static void msg_tell_to(struct app *app, int64_t *profiles, size_t n, int64_t ex
 		app->publish_profiles(app->publish_ctx, profiles, n, text);
 }
 
-void msg__tell(struct app *app, int64_t chat, int64_t except, json_t *ev)
+/* An event's text to the messenger connections of the chat's members but `except`. */
+static void msg_tell_chat(struct app *app, int64_t chat, int64_t except, const char *text)
 {
 	int64_t *recipients;
 	size_t n;
-	char *text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
 	if (app->publish_profiles != NULL && text != NULL &&
 	    mstore_recipients(app->db, chat, &recipients, &n) == PARTA_OK) {
 		msg_tell_to(app, recipients, n, except, text);
 		free(recipients);
 	}
+}
+
+void msg__tell(struct app *app, int64_t chat, int64_t except, json_t *ev)
+{
+	char *text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
+	msg_tell_chat(app, chat, except, text);
 	free(text);
 	json_decref(ev);
 }
@@ -83,14 +89,8 @@ static char *msg_event_text(int64_t chat, const char *type, const struct msg_res
 static void msg_publish(struct app *app, int64_t chat, const char *type,
 			const struct msg_result *r)
 {
-	int64_t *recipients;
-	size_t n;
 	char *text = msg_event_text(chat, type, r);
-	if (app->publish_profiles != NULL && text != NULL &&
-	    mstore_recipients(app->db, chat, &recipients, &n) == PARTA_OK) {
-		msg_tell_to(app, recipients, n, 0, text);
-		free(recipients);
-	}
+	msg_tell_chat(app, chat, 0, text);
 	free(text);
 }
 
@@ -582,8 +582,8 @@ struct msg_audience {
 };
 
 /* Reads, before the batch commits, who receives each chat the batch wrote to — once per chat
- * however many of its sends the batch holds (audience[i] for the chat of queue[i]; chats
- * without a new message get none). */
+ * however many of its sends the batch holds: queue[i]'s readers are audience[slot_of[i]]
+ * (SIZE_MAX for a send that stored nothing new). */
 static int msg_audiences(struct app *app, const struct msg_queued *queue, size_t n,
 			 struct msg_audience *audience, size_t *slot_of)
 {

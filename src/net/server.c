@@ -36,9 +36,9 @@ struct ws_conn {
 	bool rx_overflow;
 	bool closing;           /* a close is scheduled: send the reason at the next writable */
 	double heard_at;        /* when the peer last sent anything (a pong too) */
-	bool ping_sent;         /* a ping went out since then, at pinged_at */
+	bool ping_sent;         /* a ping was due since then, at pinged_at (srv_keepalive) */
 	double pinged_at;
-	bool ping_wanted;       /* … and is to go at the next writable */
+	bool ping_wanted;       /* that ping is still to be written, at the next writable */
 	enum lws_close_status close_code;
 	char close_reason[64];
 };
@@ -630,7 +630,7 @@ static int ws_on_writeable(struct lws *wsi, struct ws_conn *c)
 		return -1;
 	}
 	if (c->ping_wanted) {
-		/* With a payload: lws passes an empty pong on without telling us. */
+		/* With a payload: lws 4.1 does not report an empty pong to us. */
 		unsigned char ping[LWS_PRE + 4] = {[LWS_PRE] = 'p', 'i', 'n', 'g'};
 		c->ping_wanted = false;
 		if (lws_write(wsi, ping + LWS_PRE, 4, LWS_WRITE_PING) < 4)
