@@ -363,8 +363,8 @@ static int srv_write_http(struct srv *srv, struct lws *wsi, struct srv_conn *con
 		return 0;
 	struct http_resp *resp = &req->resp;
 	if (!conn->headers_sent) {
-		unsigned char buf[LWS_PRE + 4096];
-		unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf - 1;
+		unsigned char buf[LWS_PRE + 4096 + SRV_WRITE_CHUNK];
+		unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + LWS_PRE + 4096 - 1;
 		if (lws_add_http_common_headers(wsi, (unsigned)resp->status,
 						resp->content_type ? resp->content_type
 								   : "text/plain",
@@ -382,8 +382,22 @@ static int srv_write_http(struct srv *srv, struct lws *wsi, struct srv_conn *con
 		    lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
 						 (const unsigned char *)"close", 5, &p, end))
 			return -1;
-		if (lws_finalize_write_http_header(wsi, start, &p, end))
+		size_t body = conn->head_only ? 0 : resp->body_len;
+		if (body <= SRV_WRITE_CHUNK) {
+			/* Headers and a small body in one write: one writable event per response,
+			 * not two (each costs the loop two epoll changes). */
+			if (lws_finalize_http_header(wsi, &p, end))
+				return -1;
+			if (body > 0)
+				memcpy(p, resp->body, body);
+			p += body;
+			if (lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_FINAL) <
+			    (int)(p - start))
+				return -1;
+			conn->sent = body;
+		} else if (lws_finalize_write_http_header(wsi, start, &p, end)) {
 			return -1;
+		}
 		conn->headers_sent = true;
 	} else {
 		unsigned char buf[LWS_PRE + SRV_WRITE_CHUNK];
