@@ -201,7 +201,11 @@ int db_open(const char *path, struct db **out, char *err, size_t errlen)
 		 sqlite3_step(st) == SQLITE_ROW &&
 		 strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
 	sqlite3_finalize(st);
-	if (!ok || db_exec(db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL") != PARTA_OK) {
+	/* A long run of writes grows the WAL (its checkpoint cannot finish while new frames keep
+	 * coming); once it is checkpointed and starts over, the file is cut back to 64 MiB
+	 * instead of keeping its peak size on disk and in the next start's recovery. */
+	if (!ok || db_exec(db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
+			       "PRAGMA journal_size_limit=67108864") != PARTA_OK) {
 		snprintf(err, errlen, "cannot use database %s: %s", path, sqlite3_errmsg(db->conn));
 		db_close(db);
 		return PARTA_EIO;
