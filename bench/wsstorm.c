@@ -43,11 +43,11 @@
  * lists, our two processes only two. Waiting here only makes the figure worse. */
 #define MAX_INFLIGHT 256
 
-/* Counters every client process adds to; the parent reads them. */
 /* No lws validity (ping) timers: they sit in one sorted list that every connection's reset
  * walks, quadratic in connections. */
 static const lws_retry_bo_t no_ping = {.secs_since_valid_ping = 0, .secs_since_valid_hangup = 0};
 
+/* Counters every client process adds to; the parent reads them. */
 struct shared {
 	atomic_int live;      /* clients whose resume was answered since their last connect */
 	atomic_int connected; /* clients with an open connection */
@@ -340,20 +340,21 @@ static pid_t server_start(char **argv, int port)
 	return pid > 0 && accepts(port) ? pid : -1;
 }
 
-/* Waits until `counter` reaches `want` (or the deadline); true when it did. */
-static bool wait_for(atomic_int *counter, int want, double deadline)
+/* Waits until `want` clients are live (or the deadline); true when they are. With
+ * STORM_DEBUG set, a line a second tells how far it got. */
+static bool wait_live(struct shared *sh, int want, double deadline)
 {
 	double report = now_s() + 1;
-	while (atomic_load(counter) != want && now_s() < deadline) {
+	while (atomic_load(&sh->live) != want && now_s() < deadline) {
 		pause_ms(5);
 		if (getenv("STORM_DEBUG") && now_s() > report) {
 			report += 1;
 			fprintf(stderr, "bench-wsstorm: live %d connected %d attempts %ld\n",
-				atomic_load(counter), atomic_load(&((struct shared *)(void *)counter)->connected),
-				atomic_load(&((struct shared *)(void *)counter)->attempts));
+				atomic_load(&sh->live), atomic_load(&sh->connected),
+				atomic_load(&sh->attempts));
 		}
 	}
-	return atomic_load(counter) == want;
+	return atomic_load(&sh->live) == want;
 }
 
 int main(int argc, char **argv)
@@ -420,7 +421,7 @@ int main(int argc, char **argv)
 		}
 	}
 	int rc = 0;
-	if (!wait_for(&sh->live, clients, now_s() + STORM_DEADLINE_S)) {
+	if (!wait_live(sh, clients, now_s() + STORM_DEADLINE_S)) {
 		fprintf(stderr, "bench-wsstorm: %d of %d clients connected\n", atomic_load(&sh->live),
 			clients);
 		rc = 1;
@@ -434,12 +435,12 @@ int main(int argc, char **argv)
 		/* The restart: everyone is dropped at once. */
 		kill(server, SIGKILL);
 		waitpid(server, NULL, 0);
-		if (!wait_for(&sh->live, 0, now_s() + STORM_DEADLINE_S))
+		if (!wait_live(sh, 0, now_s() + STORM_DEADLINE_S))
 			rc = 1;
 		long attempts = atomic_load(&sh->attempts);
 		double start = now_s();
 		server = rc == 0 ? server_start(server_argv, port) : -1;
-		if (server < 0 || !wait_for(&sh->live, clients, start + STORM_DEADLINE_S)) {
+		if (server < 0 || !wait_live(sh, clients, start + STORM_DEADLINE_S)) {
 			fprintf(stderr, "bench-wsstorm: %d of %d clients live again after %d s\n",
 				atomic_load(&sh->live), clients, STORM_DEADLINE_S);
 			rc = 1;
