@@ -115,6 +115,14 @@ kill "$mpid" 2>/dev/null || true
 wait "$mpid" 2>/dev/null || true
 mpid=""
 
+# Conferences starting by themselves with their Janus rooms (bench/vconf.mjs: its own server
+# in test mode and its own Janus, both on loopback).
+PARTA_BIN="$BIN" node bench/vconf.mjs
+
+# The crash test at length (bench/crash.mjs: its own server in test mode, killed with SIGKILL in
+# the middle of a send storm and started again on the same database).
+PARTA_BIN="$BIN" node bench/crash.mjs
+
 # Idle connections and the reconnect storm (bench/wsstorm.c starts, kills and restarts its
 # own server on a database of BENCH_WS_CLIENTS users).
 wdir="$dir/ws"
@@ -123,11 +131,3 @@ mkdir -p "$wdir"
 "${BENCH_MSGLOAD:-build/bench-msgload}" setup "$wdir/w.db" "${BENCH_WS_CLIENTS:-20000}" >"$wdir/tokens"
 build/bench-wsstorm "$wdir/tokens" "${BENCH_WS_CLIENTS:-20000}" 2 -- "$BIN" serve --db "$wdir/w.db" \
 	--listen @LISTEN@ --log-level warn
-
-# Conferences starting by themselves with their Janus rooms (bench/vconf.mjs: its own server
-# in test mode and its own Janus, both on loopback).
-PARTA_BIN="$BIN" node bench/vconf.mjs
-
-# The crash test at length (bench/crash.mjs: its own server in test mode, killed with SIGKILL in
-# the middle of a send storm and started again on the same database).
-PARTA_BIN="$BIN" node bench/crash.mjs
