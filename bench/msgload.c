@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -287,7 +288,13 @@ static int run(int port, const char *tokens, double rate, double seconds, long s
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.retry_and_idle_policy = &no_ping;
 	info.protocols = protocols;
-	info.fd_limit_per_thread = (unsigned int)L.n + 64;
+	/* No fd_limit_per_thread: given one, lws finds a descriptor's connection by walking
+	 * them all; from the process's limit (raised here) it indexes. */
+	struct rlimit lim;
+	if (getrlimit(RLIMIT_NOFILE, &lim) == 0) {
+		lim.rlim_cur = lim.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &lim);
+	}
 	/* libev (epoll) rather than lws's poll(), which walks every connection on every pass. */
 	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
 	void *loops[1] = {loop};

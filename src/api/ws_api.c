@@ -192,7 +192,13 @@ static void api_ws_resume(struct ws_conn *conn, json_t *msg)
 	json_t *chats = json_object_get(msg, "chats"), *state, *v;
 	const char *key;
 	size_t i;
+	/* One snapshot for the membership, the mutes and every chat's events. */
+	if (db_begin_read(app->db) != PARTA_OK) {
+		api_ws_error(conn, "internal", "Внутренняя ошибка сервера");
+		return;
+	}
 	if (msg_resume_state(app, ws_profile(conn), chats, &state) != PARTA_OK) {
+		db_end_read(app->db);
 		api_ws_error(conn, "internal", "Внутренняя ошибка сервера");
 		return;
 	}
@@ -215,6 +221,7 @@ static void api_ws_resume(struct ws_conn *conn, json_t *msg)
 			json_decref(events);
 		}
 	}
+	db_end_read(app->db);
 	api_ws_send_json(conn, json_pack("{s:s}", "type", "resumed"));
 }
 

@@ -282,6 +282,14 @@ static int db_step_static(struct db *db, const char *sql)
 
 int db_begin(struct db *db) { return db_step_static(db, "BEGIN IMMEDIATE"); }
 
+int db_begin_read(struct db *db) { return db_step_static(db, "BEGIN DEFERRED"); }
+
+void db_end_read(struct db *db)
+{
+	if (db_step_static(db, "COMMIT") != PARTA_OK)
+		db_rollback(db);
+}
+
 int db_commit(struct db *db)
 {
 	double t0 = db_monotonic();

@@ -41,6 +41,10 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql);
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+/* A read transaction (BEGIN DEFERRED … COMMIT): several reads see one snapshot, and the WAL's
+ * read lock (two fcntl calls) is taken once for all of them instead of once per statement. */
+int db_begin_read(struct db *db);
+void db_end_read(struct db *db);
 
 /* WAL checkpoints: how many WAL pages trigger one at commit (0: never, the caller runs them
  * with db_checkpoint, e.g. on another thread so that no commit waits for one). */
