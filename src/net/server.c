@@ -73,10 +73,7 @@ struct srv {
 	struct db *checkpoint_db;
 	bool checkpoint_running;
 	double checkpoint_at;
-	/* Keepalive is ours (srv_keepalive), not lws's: its per-connection validity timers sit in
-	 * one sorted list, and every connection's reset walked it — quadratic in connections. */
-	lws_retry_bo_t retry;
-	double keepalive_at;
+	double keepalive_at; /* the last srv_keepalive sweep */
 	/* The once-a-second tick of timed work (app/vconf.h: conferences start and end by
 	 * themselves): a timer wakes the loop, which then runs api_tick. */
 	lws_sorted_usec_list_t tick_timer;
@@ -546,8 +543,6 @@ int ws_send_buf(struct ws_conn *c, struct outq_buf *b)
 
 int ws_send(struct ws_conn *c, const char *text, size_t len)
 {
-	if (c->closing)
-		return PARTA_EFULL;
 	struct outq_buf *b = outq_buf_new(text, len, LWS_PRE);
 	if (b == NULL)
 		return PARTA_ENOMEM;
@@ -834,6 +829,12 @@ static int srv_probe_bind(const struct srv_config *cfg, char *err, size_t errlen
 	return PARTA_OK;
 }
 
+/* Keepalive is ours (srv_keepalive), not lws's: its per-connection validity timers sit in one
+ * sorted list that every connection's reset walks — quadratic in connections. A policy with
+ * no hangup time turns them off. */
+static const lws_retry_bo_t srv_no_validity = {.secs_since_valid_ping = 0,
+					       .secs_since_valid_hangup = 0};
+
 int srv_create(const struct srv_config *cfg, struct app *app, struct srv **out, char *err,
 	       size_t errlen)
 {
@@ -854,8 +855,6 @@ int srv_create(const struct srv_config *cfg, struct app *app, struct srv **out, 
 	app->publish_ctx = srv;
 	metrics_init(&srv->metrics);
 	db_set_commit_hook(app->db, metrics_commit, &srv->metrics);
-	srv->retry.secs_since_valid_ping = 0; /* with hangup 0: no lws validity timers */
-	srv->retry.secs_since_valid_hangup = 0;
 
 	lws_set_log_level(LLL_ERR | LLL_WARN, srv_lws_log);
 	struct lws_context_creation_info info;
@@ -864,7 +863,7 @@ int srv_create(const struct srv_config *cfg, struct app *app, struct srv **out, 
 	info.iface = cfg->host;
 	info.protocols = srv_protocols;
 	info.user = srv;
-	info.retry_and_idle_policy = &srv->retry;
+	info.retry_and_idle_policy = &srv_no_validity;
 	srv_security_headers(srv);
 	info.headers = srv->headers;
 	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_EXPLICIT_VHOSTS;

@@ -264,25 +264,21 @@ int mstore_recipients(struct db *db, int64_t chat, int64_t **out, size_t *n)
 		return PARTA_EIO;
 	sqlite3_bind_int64(st, 1, chat);
 	size_t cap = 0;
-	int rc, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((rc = vec_reserve((void **)out, &cap, *n + 1, sizeof **out)) != PARTA_OK) {
-			sqlite3_reset(st);
-			free(*out);
-			*out = NULL;
-			*n = 0;
-			return rc;
-		}
-		(*out)[(*n)++] = sqlite3_column_int64(st, 0);
+	int rc = PARTA_OK, step = SQLITE_DONE;
+	while (rc == PARTA_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = vec_reserve((void **)out, &cap, *n + 1, sizeof **out);
+		if (rc == PARTA_OK)
+			(*out)[(*n)++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_reset(st);
-	if (step != SQLITE_DONE) {
+	if (rc == PARTA_OK && step != SQLITE_DONE)
+		rc = PARTA_EIO;
+	if (rc != PARTA_OK) {
 		free(*out);
 		*out = NULL;
 		*n = 0;
-		return PARTA_EIO;
 	}
-	return PARTA_OK;
+	return rc;
 }
 
 int mstore_index_from(struct db *db, int64_t first)
