@@ -118,6 +118,8 @@ test('another organisation\'s account links the existing profile by SMS code and
   await page.getByRole('alert').filter({ hasText: /Код можно запросить повторно через \d+ с/ }).waitFor();
   await srv.advance(61);
   await getCode.click();
+  // The code field comes with the answer: only then is the new code stored to be read.
+  await page.getByLabel('Код из SMS').waitFor();
   await page.getByLabel('Код из SMS').fill(await lastCode(srv.url, PHONE_NUMBER));
   await page.getByRole('button', { name: 'Продолжить' }).click();
 
@@ -166,6 +168,7 @@ test('a student sees «Чаты» without «Управление чатами»,
   await page.getByRole('button', { name: 'Привязать учебный профиль' }).click();
   await page.getByLabel('Номер телефона').fill('+79994445566');
   await page.getByRole('button', { name: 'Продолжить' }).click();
+  await page.getByLabel('Код из SMS').waitFor();
   await page.getByLabel('Код из SMS').fill(await lastCode(srv.url, '+79994445566'));
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= PHONE.width);
   await page.getByRole('button', { name: 'Продолжить' }).click();
